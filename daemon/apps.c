@@ -1,0 +1,303 @@
+/* Running apps: each app's main script runs in its own Worker of the
+ * embedded Node runtime; this file turns what the script asks for into
+ * windows and what happens to them into events for the script. */
+#include "daemon.h"
+
+#include <errno.h>
+
+#include "appd-protocol.h"
+#include "events.h"
+#include "js/js-runtime.h"
+
+#define APP_LOG(a, level, ...) \
+        g_log_structured(G_LOG_DOMAIN, level, "APPD_APP", "%s", (a)->id, "MESSAGE", __VA_ARGS__)
+
+/* Per-app V8 old-generation limit, MiB. */
+#define APP_HEAP_LIMIT_MB 512
+
+App *app_find(Daemon *d, const char *id) {
+        return g_hash_table_lookup(d->apps, id);
+}
+
+void app_free(App *a) {
+        if (!a)
+                return;
+        a->slot = sd_bus_slot_unref(a->slot);
+        g_list_free(a->windows);
+        g_free(a->id);
+        g_free(a->name);
+        g_free(a->version);
+        g_free(a->dir);
+        g_free(a->object_path);
+        g_free(a->exit_reason);
+        g_free(a->exit_message);
+        g_free(a);
+}
+
+void app_post_event(App *a, const char *json) {
+        int r;
+
+        if (a->script_ended)
+                return;
+        r = js_app_post(a->id, json);
+        if (r < 0)
+                APP_LOG(a, G_LOG_LEVEL_WARNING, "Cannot deliver an event to %s: %s", a->id,
+                        g_strerror(-r));
+}
+
+static void app_post_error(App *a, guint window_id, const char *message) {
+        JsonBuilder *b = event_begin("error", window_id);
+        g_autofree char *json = NULL;
+
+        json_builder_set_member_name(b, "message");
+        json_builder_add_string_value(b, message);
+        json = event_end(b);
+        app_post_event(a, json);
+}
+
+/* The app is over once its script has ended and its last renderer is
+ * reaped: only then is AppExited sent, so a client that waited for it
+ * finds no process of the app left. */
+static void app_maybe_finish(App *a) {
+        Daemon *d = a->daemon;
+
+        if (!a->script_ended || a->windows || a->state == APP_EXITED)
+                return;
+        a->state = APP_EXITED;
+        APP_LOG(a, G_LOG_LEVEL_MESSAGE, "App %s exited: %s, code %d%s%s", a->id, a->exit_reason,
+                a->exit_code, *a->exit_message ? ": " : "", a->exit_message);
+        bus_emit_app_exited(a);
+        g_hash_table_remove(d->apps, a->id);
+        if (d->stopping && g_hash_table_size(d->apps) == 0)
+                g_main_loop_quit(d->loop);
+}
+
+void app_window_gone(App *a, Window *w) {
+        a->windows = g_list_remove(a->windows, w);
+        app_maybe_finish(a);
+}
+
+/* 0 unless o[key] is a whole number. */
+static gint64 member_int(JsonObject *o, const char *key) {
+        JsonNode *n = json_object_get_member(o, key);
+        if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_INT64)
+                return 0;
+        return json_node_get_int(n);
+}
+
+static Window *app_window(App *a, JsonObject *o, const char *op) {
+        gint64 id = member_int(o, "id");
+        Window *w = id > 0 && id <= G_MAXUINT ? window_find(a->daemon, (guint) id) : NULL;
+
+        /* An app names only its own windows. */
+        if (!w || w->app != a) {
+                g_autofree char *msg = g_strdup_printf("%s: no window %" G_GINT64_FORMAT, op, id);
+                app_post_error(a, 0, msg);
+                return NULL;
+        }
+        return w;
+}
+
+static const char *member_string(JsonObject *o, const char *key) {
+        JsonNode *n = json_object_get_member(o, key);
+        if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING)
+                return NULL;
+        return json_node_get_string(n);
+}
+
+static void app_handle_message(App *a, JsonObject *o) {
+        const char *op = member_string(o, "op");
+        Window *w;
+
+        if (!op) {
+                APP_LOG(a, G_LOG_LEVEL_WARNING, "Message without op from %s", a->id);
+                return;
+        }
+
+        if (g_str_equal(op, "window-create")) {
+                g_autofree char *error = NULL;
+                JsonNode *opts = json_object_get_member(o, "options");
+                gint64 id = member_int(o, "id");
+                if (id <= 0 || id > G_MAXUINT ||
+                    window_create(a->daemon, a, (guint) id,
+                                  opts && JSON_NODE_HOLDS_OBJECT(opts) ? json_node_get_object(opts)
+                                                                       : NULL,
+                                  &error) < 0) {
+                        g_autofree char *msg = g_strdup_printf("cannot create window: %s",
+                                                               error ? error : "bad id");
+                        app_post_error(a, id > 0 && id <= G_MAXUINT ? (guint) id : 0, msg);
+                }
+                return;
+        }
+
+        w = app_window(a, o, op);
+        if (!w)
+                return;
+
+        if (g_str_equal(op, "window-load")) {
+                const char *url = member_string(o, "url");
+                if (url)
+                        window_load_url(w, url);
+        } else if (g_str_equal(op, "window-set-title")) {
+                const char *title = member_string(o, "title");
+                if (title)
+                        window_set_title(w, title);
+        } else if (g_str_equal(op, "window-show"))
+                window_set_visible(w, TRUE);
+        else if (g_str_equal(op, "window-hide"))
+                window_set_visible(w, FALSE);
+        else if (g_str_equal(op, "window-destroy"))
+                window_destroy(w);
+        else if (g_str_equal(op, "send")) {
+                const char *channel = member_string(o, "channel");
+                const char *payload = member_string(o, "payload");
+                int r;
+
+                if (!channel || !payload) {
+                        app_post_error(a, w->id, "send: channel and payload are required");
+                        return;
+                }
+                r = window_send(w, channel, payload, strlen(payload));
+                if (r == -E2BIG || r == -ENOBUFS) {
+                        g_autofree char *msg = g_strdup_printf(
+                                "webContents.send('%s'): %s", channel,
+                                r == -E2BIG ? "message too large" : "too many messages waiting");
+                        app_post_error(a, w->id, msg);
+                }
+        } else
+                APP_LOG(a, G_LOG_LEVEL_WARNING, "Unknown op '%s' from %s", op, a->id);
+}
+
+/* --- js runtime callbacks, on the main thread */
+
+static void app_message_cb(const char *app_id, const char *json, gpointer user_data) {
+        Daemon *d = user_data;
+        App *a = app_find(d, app_id);
+        g_autoptr(JsonParser) parser = json_parser_new();
+        g_autoptr(GError) error = NULL;
+        JsonNode *root;
+
+        if (!a || a->script_ended)
+                return;
+        if (!json_parser_load_from_data(parser, json, -1, &error)) {
+                APP_LOG(a, G_LOG_LEVEL_WARNING, "Malformed message from %s: %s", a->id,
+                        error->message);
+                return;
+        }
+        root = json_parser_get_root(parser);
+        if (!root || !JSON_NODE_HOLDS_OBJECT(root))
+                return;
+        app_handle_message(a, json_node_get_object(root));
+}
+
+static void app_output_cb(const char *app_id, int stream, const char *text, gpointer user_data) {
+        g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+
+        for (char **l = lines; *l; l++) {
+                if (!**l && !l[1])
+                        break;
+                g_log_structured(G_LOG_DOMAIN, stream == 2 ? G_LOG_LEVEL_WARNING
+                                                           : G_LOG_LEVEL_MESSAGE,
+                                 "APPD_APP", "%s", app_id, "APPD_STREAM", "%s",
+                                 stream == 2 ? "stderr" : "stdout",
+                                 "MESSAGE", "[%s] %s", app_id, *l);
+        }
+}
+
+static void app_exited_cb(const char *app_id, int exit_code, const char *reason,
+                          const char *message, gpointer user_data) {
+        Daemon *d = user_data;
+        App *a = app_find(d, app_id);
+        GList *windows;
+
+        if (!a || a->script_ended)
+                return;
+        a->script_ended = TRUE;
+        a->exit_code = exit_code;
+        a->exit_reason = g_strdup(reason);
+        a->exit_message = g_strdup(message ? message : "");
+
+        /* Nothing of an app outlives its script. */
+        windows = g_list_copy(a->windows);
+        for (GList *l = windows; l; l = l->next)
+                window_destroy(l->data);
+        g_list_free(windows);
+        app_maybe_finish(a);
+}
+
+void apps_start_runtime(Daemon *d) {
+        static const JsRuntimeCallbacks callbacks = {
+                .app_message = app_message_cb,
+                .app_output = app_output_cb,
+                .app_exited = app_exited_cb,
+        };
+        int r = js_runtime_start(NULL, &callbacks, d);
+        if (r < 0)
+                g_error("Cannot start the JavaScript runtime: %s", g_strerror(-r));
+}
+
+int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret) {
+        g_autofree char *user_data = NULL;
+        JsAppSpec spec = { 0 };
+        App *a;
+        int r;
+
+        if (app_find(d, pkg->id))
+                return -EBUSY;
+
+        a = g_new0(App, 1);
+        a->daemon = d;
+        a->id = g_strdup(pkg->id);
+        a->name = g_strdup(pkg->product_name);
+        a->version = g_strdup(pkg->version);
+        a->dir = g_strdup(pkg->dir);
+        a->state = APP_RUNNING;
+        a->exit_reason = g_strdup("");
+        a->exit_message = g_strdup("");
+        r = sd_bus_path_encode(APPD_APP_PATH_PREFIX, a->id, &a->object_path);
+        if (r < 0) {
+                app_free(a);
+                return r;
+        }
+
+        user_data = g_build_filename(d->config_home, pkg->product_name, NULL);
+        spec.app_id = a->id;
+        spec.name = pkg->name;
+        spec.version = pkg->version;
+        spec.app_dir = pkg->dir;
+        spec.main_path = pkg->main_path;
+        spec.user_data_dir = user_data;
+        spec.args = args;
+        spec.max_old_generation_mb = APP_HEAP_LIMIT_MB;
+        r = js_app_start(&spec);
+        if (r < 0) {
+                app_free(a);
+                return r;
+        }
+        g_hash_table_insert(d->apps, a->id, a);
+        (void) bus_app_export(a);
+        r = store_app_opened(d->store, a->id, pkg->name, pkg->version, pkg->dir,
+                             g_get_real_time());
+        if (r < 0)
+                APP_LOG(a, G_LOG_LEVEL_WARNING, "Cannot record app %s: %s", a->id,
+                        g_strerror(-r));
+        APP_LOG(a, G_LOG_LEVEL_MESSAGE, "Started app %s (%s %s) from %s", a->id, a->name,
+                a->version, a->dir);
+        *ret = a;
+        return 0;
+}
+
+int app_quit(App *a) {
+        if (a->script_ended)
+                return -ESRCH;
+        a->state = APP_QUITTING;
+        app_post_event(a, "{\"ev\":\"quit\"}");
+        return 0;
+}
+
+int app_kill(App *a) {
+        if (a->script_ended)
+                return -ESRCH;
+        a->state = APP_QUITTING;
+        return js_app_kill(a->id);
+}

@@ -1,0 +1,110 @@
+/* The daemon's shared context and its objects: apps and windows. */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <systemd/sd-bus.h>
+
+#include "package.h"
+#include "store.h"
+#include "supervisor.h"
+
+typedef struct App App;
+typedef struct Window Window;
+
+typedef struct {
+        GMainLoop *loop;
+        sd_bus *bus;             /* session bus */
+        sd_bus_slot *manager_slot;
+        Store *store;
+        GHashTable *apps;        /* id → App* (owned) */
+        GHashTable *windows;     /* id → Window* (owned) */
+        char *renderer_path;
+        char *data_dir;          /* $XDG_DATA_HOME/appd */
+        char *cache_dir;         /* $XDG_CACHE_HOME/appd */
+        char *config_home;       /* $XDG_CONFIG_HOME */
+        gboolean stopping;
+        int exit_code;
+} Daemon;
+
+typedef enum {
+        APP_STARTING,
+        APP_RUNNING,
+        APP_QUITTING,
+        APP_EXITED,
+} AppState;
+
+struct App {
+        Daemon *daemon;
+        char *id;
+        char *name;
+        char *version;
+        char *dir;
+        char *object_path;
+        AppState state;
+        int exit_code;
+        char *exit_reason;
+        char *exit_message;
+        gboolean script_ended;   /* the Worker is gone */
+        sd_bus_slot *slot;
+        GList *windows;          /* Window*, not owned */
+};
+
+struct Window {
+        Daemon *daemon;
+        guint id;
+        App *app;                /* NULL once the app is gone */
+        char *object_path;
+        sd_bus_slot *slot;
+
+        /* State the daemon owns; the renderer shows it. */
+        char *title;
+        char *url;
+        int x, y, width, height;
+        gboolean visible;
+        gboolean loading;
+        char *preload;
+
+        /* The renderer link. */
+        Renderer *renderer;
+        sd_bus *link;            /* private connection to the renderer */
+        sd_bus_slot *host_slot;
+        guint link_source;
+        gboolean ready;          /* View is exported; calls may go out */
+        GQueue pending;          /* PendingCall*, sent on Ready */
+        size_t pending_bytes;
+        gboolean destroying;
+};
+
+/* Bounds on what waits for a renderer that is not ready yet. */
+#define WINDOW_PENDING_MAX_CALLS 1024
+#define WINDOW_PENDING_MAX_BYTES (32u * 1024u * 1024u)
+
+/* apps.c */
+int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret);
+App *app_find(Daemon *d, const char *id);
+int app_quit(App *a);
+int app_kill(App *a);
+void app_free(App *a);
+void apps_start_runtime(Daemon *d);
+void app_window_gone(App *a, Window *w);
+/* Post a daemon event to an app's script; drops it if the app is gone. */
+void app_post_event(App *a, const char *json);
+
+/* windows.c */
+int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret_error);
+Window *window_find(Daemon *d, guint id);
+void window_load_url(Window *w, const char *url);
+void window_set_title(Window *w, const char *title);
+void window_set_visible(Window *w, gboolean visible);
+int window_send(Window *w, const char *channel, const char *payload, size_t size);
+void window_destroy(Window *w);
+void window_free(Window *w);
+
+/* bus-manager.c */
+int bus_manager_export(Daemon *d);
+int bus_app_export(App *a);
+int bus_window_export(Window *w);
+void bus_emit_app_started(App *a);
+void bus_emit_app_exited(App *a);
+void bus_emit_window_changed(Window *w, const char *property);

@@ -1,0 +1,65 @@
+/* The embedded Node runtime, seen from the daemon's C code.
+ *
+ * One bootstrap Node environment runs on a dedicated js thread; every app's
+ * main script runs in its own Worker (own isolate, resource limits) so that
+ * an exception, process.exit(), an endless loop or heap exhaustion ends that
+ * app alone.  Functions here are called on the daemon's main thread and
+ * never block on the js thread; callbacks arrive on the main thread through
+ * the GMainContext given to js_runtime_start().
+ *
+ * Messages between an app and the daemon are JSON objects (see
+ * docs/js-messages.md).  Which app a message comes from is known from the
+ * Worker it arrived on, never from its contents. */
+#pragma once
+
+#include <glib.h>
+#include <stddef.h>
+
+typedef struct {
+        /* An app's electron module asked the daemon for something. */
+        void (*app_message)(const char *app_id, const char *json, gpointer user_data);
+        /* A chunk of the app's stdout (stream 1) or stderr (stream 2). */
+        void (*app_output)(const char *app_id, int stream, const char *text, gpointer user_data);
+        /* The app's Worker has ended.  reason: "exit", "exception", "killed",
+         * "oom" or "failed"; message: error text, or "". */
+        void (*app_exited)(const char *app_id, int exit_code, const char *reason,
+                           const char *message, gpointer user_data);
+} JsRuntimeCallbacks;
+
+typedef struct {
+        const char *app_id;       /* unique among running apps */
+        const char *name;         /* package.json name (app.getName()) */
+        const char *version;      /* package.json version */
+        const char *app_dir;      /* absolute folder (app.getAppPath()) */
+        const char *main_path;    /* absolute path of the main script */
+        const char *user_data_dir;/* app.getPath('userData') */
+        const char *const *args;  /* process.argv.slice(2); NULL-terminated, may be NULL */
+        unsigned max_old_generation_mb; /* 0: runtime default */
+} JsAppSpec;
+
+/* Start the js thread and the bootstrap environment.  Returns 0 or a
+ * negative errno. */
+int js_runtime_start(GMainContext *main_context, const JsRuntimeCallbacks *callbacks,
+                     gpointer user_data);
+
+/* Terminate every app, stop the bootstrap environment and join the js
+ * thread.  Blocks; only for daemon shutdown. */
+void js_runtime_stop(void);
+
+/* Start an app.  Asynchronous: failure to load the main script arrives as
+ * app_exited with reason "exception" or "failed".  -ENOBUFS when the queue to
+ * the js thread is full. */
+int js_app_start(const JsAppSpec *spec);
+
+/* Deliver a daemon event (JSON object text) to the app's electron module. */
+int js_app_post(const char *app_id, const char *json);
+
+/* Deliver IPC from a page: ipcMain listeners for `channel` run with
+ * (event, ...args), where `payload` is the JSON array of args as the page
+ * sent it (not trusted: a malformed one is dropped and logged by the app). */
+int js_app_post_ipc(const char *app_id, guint window_id, const char *channel,
+                    const void *payload, size_t size);
+
+/* End the app's Worker at once (worker.terminate()); app_exited follows
+ * with reason "killed". */
+int js_app_kill(const char *app_id);

@@ -1,0 +1,193 @@
+/* appd: one daemon per user session that runs every Electron-style app's
+ * main script and holds every window.  See README.md for the process
+ * model. */
+#include "daemon.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "appd-protocol.h"
+#include "bus-source.h"
+#include "js/js-runtime.h"
+
+#ifndef APPD_RENDERER_PATH
+#define APPD_RENDERER_PATH "/usr/libexec/appd/appd-renderer"
+#endif
+
+/* How long stopping may wait for renderers to go before killing them. */
+#define STOP_GRACE_MS 3000
+
+static char *find_renderer(const char *argv0) {
+        const char *env = g_getenv("APPD_RENDERER");
+        g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+        g_autofree char *dir = self ? g_path_get_dirname(self) : NULL;
+        g_autofree char *sibling = NULL;
+
+        if (env && *env)
+                return g_strdup(env);
+        /* In a build tree the renderer sits in ../renderer. */
+        if (dir) {
+                sibling = g_build_filename(dir, "..", "renderer", "appd-renderer", NULL);
+                if (g_file_test(sibling, G_FILE_TEST_IS_EXECUTABLE))
+                        return g_canonicalize_filename(sibling, NULL);
+        }
+        return g_strdup(APPD_RENDERER_PATH);
+}
+
+static void session_bus_closed_cb(sd_bus *bus, int error, gpointer user_data) {
+        Daemon *d = user_data;
+        g_warning("Lost the session bus: %s", g_strerror(-error));
+        d->exit_code = 1;
+        d->stopping = TRUE;
+        g_main_loop_quit(d->loop);
+}
+
+static gboolean stop_timeout_cb(gpointer user_data) {
+        Daemon *d = user_data;
+        g_warning("Apps did not end in time; stopping anyway");
+        g_main_loop_quit(d->loop);
+        return G_SOURCE_REMOVE;
+}
+
+static gboolean stop_cb(gpointer user_data) {
+        Daemon *d = user_data;
+        GHashTableIter it;
+        gpointer value;
+
+        if (d->stopping)
+                return G_SOURCE_CONTINUE;
+        g_message("Stopping: ending %u apps", g_hash_table_size(d->apps));
+        d->stopping = TRUE;
+        g_timeout_add(STOP_GRACE_MS, stop_timeout_cb, d);
+        if (g_hash_table_size(d->apps) == 0) {
+                g_main_loop_quit(d->loop);
+                return G_SOURCE_CONTINUE;
+        }
+        g_hash_table_iter_init(&it, d->apps);
+        while (g_hash_table_iter_next(&it, NULL, &value))
+                (void) app_kill(value);
+        return G_SOURCE_CONTINUE;
+}
+
+static int connect_bus(Daemon *d) {
+        g_autoptr(sd_bus) bus = NULL;
+        int r;
+
+        r = sd_bus_open_user(&bus);
+        if (r < 0) {
+                g_printerr("appd: cannot connect to the session bus: %s\n", g_strerror(-r));
+                return r;
+        }
+        d->bus = sd_bus_ref(bus);
+        r = bus_manager_export(d);
+        if (r < 0) {
+                g_printerr("appd: cannot export the manager: %s\n", g_strerror(-r));
+                return r;
+        }
+        /* Synchronous on purpose: the loop has not started, and a second
+         * daemon must stop right here with a clear message. */
+        r = sd_bus_request_name(bus, APPD_BUS_NAME, 0);
+        if (r == -EEXIST) {
+                g_printerr("appd: %s is already owned on this session bus: another appd is "
+                           "running.\n", APPD_BUS_NAME);
+                return r;
+        }
+        if (r < 0) {
+                g_printerr("appd: cannot take %s: %s\n", APPD_BUS_NAME, g_strerror(-r));
+                return r;
+        }
+        bus_source_attach(bus, NULL, session_bus_closed_cb, d);
+        return 0;
+}
+
+static void daemon_dirs_init(Daemon *d) {
+        d->data_dir = g_build_filename(g_get_user_data_dir(), "appd", "webdata", NULL);
+        d->cache_dir = g_build_filename(g_get_user_cache_dir(), "appd", NULL);
+        d->config_home = g_strdup(g_get_user_config_dir());
+}
+
+static int run(int argc, char **argv) {
+        g_autofree char *state_dir = NULL;
+        gboolean version = FALSE;
+        g_autoptr(GOptionContext) ctx = NULL;
+        g_autoptr(GError) error = NULL;
+        Daemon d = { 0 };
+        GOptionEntry entries[] = {
+                { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
+                { NULL }
+        };
+        int r;
+
+        ctx = g_option_context_new("- run Electron-style apps in one shared runtime");
+        g_option_context_add_main_entries(ctx, entries, NULL);
+        if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+                g_printerr("appd: %s\n", error->message);
+                return 2;
+        }
+        if (version) {
+                printf("appd %s\n", APPD_VERSION);
+                return 0;
+        }
+
+        d.loop = g_main_loop_new(NULL, FALSE);
+        d.apps = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify) app_free);
+        d.windows = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                          (GDestroyNotify) window_free);
+        d.renderer_path = find_renderer(argv[0]);
+        daemon_dirs_init(&d);
+
+        state_dir = g_build_filename(g_get_user_state_dir(), "appd", NULL);
+        r = store_open(state_dir, &d.store);
+        if (r < 0) {
+                g_printerr("appd: cannot open the state database in %s: %s\n", state_dir,
+                           g_strerror(-r));
+                return 1;
+        }
+
+        r = connect_bus(&d);
+        if (r < 0)
+                return 1;
+
+        apps_start_runtime(&d);
+        g_unix_signal_add(SIGTERM, stop_cb, &d);
+        g_unix_signal_add(SIGINT, stop_cb, &d);
+        g_message("appd %s ready on the session bus as %s (renderer %s)", APPD_VERSION,
+                  APPD_BUS_NAME, d.renderer_path);
+
+        g_main_loop_run(d.loop);
+
+        /* Whatever did not end in time is killed: nothing outlives appd. */
+        {
+                GHashTableIter it;
+                gpointer value;
+
+                g_hash_table_iter_init(&it, d.windows);
+                while (g_hash_table_iter_next(&it, NULL, &value)) {
+                        Window *w = value;
+                        if (w->renderer) {
+                                renderer_abandon(w->renderer);
+                                w->renderer = NULL;
+                        }
+                }
+        }
+        js_runtime_stop();
+
+        g_hash_table_destroy(d.windows);
+        g_hash_table_destroy(d.apps);
+        d.manager_slot = sd_bus_slot_unref(d.manager_slot);
+        sd_bus_flush_close_unref(d.bus);
+        store_close(d.store);
+        g_main_loop_unref(d.loop);
+        g_free(d.renderer_path);
+        g_free(d.data_dir);
+        g_free(d.cache_dir);
+        g_free(d.config_home);
+        return d.exit_code;
+}
+
+int main(int argc, char **argv) {
+        setlocale(LC_ALL, "");
+        return run(argc, argv);
+}

@@ -1,0 +1,140 @@
+#include "store.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#define STORE_SCHEMA_VERSION 1
+
+struct Store {
+        sqlite3 *db;
+};
+
+void store_app_free(StoreApp *a) {
+        if (!a)
+                return;
+        g_free(a->id);
+        g_free(a->name);
+        g_free(a->version);
+        g_free(a->path);
+        g_free(a);
+}
+
+void store_close(Store *s) {
+        if (!s)
+                return;
+        sqlite3_close(s->db);
+        g_free(s);
+}
+
+static int store_exec(Store *s, const char *sql) {
+        char *msg = NULL;
+        if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+                g_warning("store: %s: %s", sql, msg);
+                sqlite3_free(msg);
+                return -EIO;
+        }
+        return 0;
+}
+
+static int store_migrate(Store *s) {
+        g_autoptr(sqlite3_stmt) st = NULL;
+        int version = 0;
+
+        if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+                return -EIO;
+        if (sqlite3_step(st) == SQLITE_ROW)
+                version = sqlite3_column_int(st, 0);
+        if (version > STORE_SCHEMA_VERSION) {
+                g_warning("store: database schema %d is newer than this appd (%d)",
+                          version, STORE_SCHEMA_VERSION);
+                return -EPROTO;
+        }
+        if (version == STORE_SCHEMA_VERSION)
+                return 0;
+        return store_exec(s,
+                "BEGIN;"
+                "CREATE TABLE IF NOT EXISTS apps ("
+                "  id TEXT PRIMARY KEY,"
+                "  name TEXT NOT NULL,"
+                "  version TEXT NOT NULL,"
+                "  path TEXT NOT NULL,"
+                "  last_opened INTEGER NOT NULL,"
+                "  open_count INTEGER NOT NULL DEFAULT 0);"
+                "PRAGMA user_version = 1;"
+                "COMMIT;");
+}
+
+int store_open(const char *dir, Store **ret) {
+        g_autoptr(Store) s = g_new0(Store, 1);
+        g_autofree char *path = NULL;
+        int r;
+
+        if (g_mkdir_with_parents(dir, 0700) < 0)
+                return -errno;
+        path = g_build_filename(dir, "state.db", NULL);
+        if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                            SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+                g_warning("store: cannot open %s: %s", path, sqlite3_errmsg(s->db));
+                return -EIO;
+        }
+        /* A short busy timeout: a second daemon on the same state (tests)
+         * must not wedge the main loop for long. */
+        sqlite3_busy_timeout(s->db, 200);
+        r = store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+        if (r < 0)
+                return r;
+        r = store_migrate(s);
+        if (r < 0)
+                return r;
+        *ret = g_steal_pointer(&s);
+        return 0;
+}
+
+int store_app_opened(Store *s, const char *id, const char *name, const char *version,
+                     const char *path, int64_t now_usec) {
+        g_autoptr(sqlite3_stmt) st = NULL;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "INSERT INTO apps (id, name, version, path, last_opened, open_count) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, 1) "
+                               "ON CONFLICT(id) DO UPDATE SET name=?2, version=?3, path=?4, "
+                               "last_opened=?5, open_count=open_count+1",
+                               -1, &st, NULL) != SQLITE_OK)
+                return -EIO;
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, version, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, path, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 5, now_usec);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+                g_warning("store: cannot record app %s: %s", id, sqlite3_errmsg(s->db));
+                return -EIO;
+        }
+        return 0;
+}
+
+int store_list_apps(Store *s, GPtrArray **ret) {
+        g_autoptr(sqlite3_stmt) st = NULL;
+        g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func((GDestroyNotify) store_app_free);
+        int r;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT id, name, version, path, last_opened, open_count "
+                               "FROM apps ORDER BY last_opened DESC, id",
+                               -1, &st, NULL) != SQLITE_OK)
+                return -EIO;
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+                StoreApp *a = g_new0(StoreApp, 1);
+                a->id = g_strdup((const char *) sqlite3_column_text(st, 0));
+                a->name = g_strdup((const char *) sqlite3_column_text(st, 1));
+                a->version = g_strdup((const char *) sqlite3_column_text(st, 2));
+                a->path = g_strdup((const char *) sqlite3_column_text(st, 3));
+                a->last_opened = sqlite3_column_int64(st, 4);
+                a->open_count = sqlite3_column_int64(st, 5);
+                g_ptr_array_add(apps, a);
+        }
+        if (r != SQLITE_DONE)
+                return -EIO;
+        *ret = g_steal_pointer(&apps);
+        return 0;
+}

@@ -1,0 +1,34 @@
+/* Daemon state kept in SQLite (WAL) under $XDG_STATE_HOME/appd. */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+#include <stdint.h>
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(sqlite3, sqlite3_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(sqlite3_stmt, sqlite3_finalize)
+
+typedef struct Store Store;
+
+typedef struct {
+        char *id;
+        char *name;
+        char *version;
+        char *path;
+        int64_t last_opened;  /* µs since the epoch */
+        int64_t open_count;
+} StoreApp;
+
+void store_app_free(StoreApp *a);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreApp, store_app_free)
+
+/* Opens (creating) dir/state.db.  Negative errno on failure. */
+int store_open(const char *dir, Store **ret);
+void store_close(Store *s);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Store, store_close)
+
+/* Records that an app was opened now. */
+int store_app_opened(Store *s, const char *id, const char *name, const char *version,
+                     const char *path, int64_t now_usec);
+/* Known apps, most recently opened first: a GPtrArray of StoreApp. */
+int store_list_apps(Store *s, GPtrArray **ret);

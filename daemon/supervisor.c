@@ -1,0 +1,122 @@
+#include "supervisor.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "appd-protocol.h"
+
+struct Renderer {
+        GPid pid;
+        guint watch_id;
+        guint kill_timer;
+        RendererExitedFunc exited_cb;
+        gpointer user_data;
+        gboolean reaped;
+};
+
+static guint alive_count;
+
+static void renderer_child_setup(gpointer data) {
+        /* If the daemon dies without a chance to clean up, its renderers
+         * go with it instead of lingering as orphans. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() == 1)
+                _exit(127);
+}
+
+static void renderer_free(Renderer *r) {
+        if (r->kill_timer)
+                g_source_remove(r->kill_timer);
+        g_free(r);
+}
+
+static void renderer_exited_cb(GPid pid, gint status, gpointer user_data) {
+        Renderer *r = user_data;
+
+        g_spawn_close_pid(pid);
+        r->reaped = TRUE;
+        r->watch_id = 0;
+        alive_count--;
+        if (r->exited_cb)
+                r->exited_cb(r, status, r->user_data);
+        renderer_free(r);
+}
+
+int renderer_spawn(const char *const *argv, RendererExitedFunc exited_cb, gpointer user_data,
+                   Renderer **ret, int *ret_fd) {
+        g_autoptr(GError) error = NULL;
+        g_auto(GStrv) envp = NULL;
+        g_autofree char *fd_env = NULL;
+        int pair[2];
+        int source_fds[1], target_fds[1] = { 3 };
+        Renderer *r;
+        GPid pid;
+
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, pair) < 0)
+                return -errno;
+        source_fds[0] = pair[1];
+
+        envp = g_get_environ();
+        envp = g_environ_setenv(envp, APPD_RENDERER_FD_ENV, "3", TRUE);
+
+        if (!g_spawn_async_with_pipes_and_fds(NULL, argv, (const char *const *) envp,
+                                              G_SPAWN_DO_NOT_REAP_CHILD,
+                                              renderer_child_setup, NULL,
+                                              -1, -1, -1, source_fds, target_fds, 1,
+                                              &pid, NULL, NULL, NULL, &error)) {
+                g_warning("Failed to start %s: %s", argv[0], error->message);
+                close(pair[0]);
+                close(pair[1]);
+                return -ENOEXEC;
+        }
+        close(pair[1]);
+
+        r = g_new0(Renderer, 1);
+        r->pid = pid;
+        r->exited_cb = exited_cb;
+        r->user_data = user_data;
+        r->watch_id = g_child_watch_add(pid, renderer_exited_cb, r);
+        alive_count++;
+
+        *ret = r;
+        *ret_fd = pair[0];
+        return 0;
+}
+
+pid_t renderer_get_pid(Renderer *r) {
+        return r ? r->pid : 0;
+}
+
+static gboolean renderer_kill_cb(gpointer user_data) {
+        Renderer *r = user_data;
+
+        r->kill_timer = 0;
+        if (!r->reaped) {
+                g_message("Renderer %d did not end in time, killing it", (int) r->pid);
+                kill(r->pid, SIGKILL);
+        }
+        return G_SOURCE_REMOVE;
+}
+
+void renderer_terminate(Renderer *r, guint grace_ms) {
+        if (r->reaped || r->kill_timer)
+                return;
+        if (grace_ms == 0) {
+                kill(r->pid, SIGKILL);
+                return;
+        }
+        r->kill_timer = g_timeout_add(grace_ms, renderer_kill_cb, r);
+}
+
+void renderer_abandon(Renderer *r) {
+        kill(r->pid, SIGKILL);
+        r->exited_cb = NULL;
+        r->user_data = NULL;
+}
+
+guint renderer_count_alive(void) {
+        return alive_count;
+}

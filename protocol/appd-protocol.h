@@ -1,0 +1,34 @@
+/* Names, paths and error names of the appd D-Bus protocol.  The XML files
+ * beside this header are the contract; these constants must match them. */
+#pragma once
+
+#define APPD_BUS_NAME            "org.appd.Appd1"
+#define APPD_MANAGER_PATH        "/org/appd/Appd1"
+#define APPD_MANAGER_IFACE       "org.appd.Appd1.Manager"
+#define APPD_APP_IFACE           "org.appd.Appd1.App"
+#define APPD_APP_PATH_PREFIX     "/org/appd/Appd1/app"
+#define APPD_WINDOW_IFACE        "org.appd.Appd1.Window"
+#define APPD_WINDOW_PATH_PREFIX  "/org/appd/Appd1/window"
+
+/* Private daemon <-> renderer link (peer-to-peer over a socketpair). */
+#define APPD_HOST_PATH           "/org/appd/Host"
+#define APPD_HOST_IFACE          "org.appd.Appd1.Host"
+#define APPD_VIEW_PATH           "/org/appd/View"
+#define APPD_VIEW_IFACE          "org.appd.Appd1.View"
+
+/* Errors returned by the Manager. */
+#define APPD_ERROR_NO_SUCH_APP     "org.appd.Appd1.Error.NoSuchApp"
+#define APPD_ERROR_BAD_PACKAGE     "org.appd.Appd1.Error.BadPackage"
+#define APPD_ERROR_NO_MAIN         "org.appd.Appd1.Error.NoMain"
+#define APPD_ERROR_ALREADY_RUNNING "org.appd.Appd1.Error.AlreadyRunning"
+#define APPD_ERROR_NOT_RUNNING     "org.appd.Appd1.Error.NotRunning"
+#define APPD_ERROR_TOO_LARGE       "org.appd.Appd1.Error.TooLarge"
+#define APPD_ERROR_FAILED          "org.appd.Appd1.Error.Failed"
+
+/* Largest IPC payload (JSON bytes) accepted in either direction.  A bigger
+ * one is an error for its sender. */
+#define APPD_IPC_MAX_PAYLOAD     (8u * 1024u * 1024u)
+
+/* Environment variable that tells appd-renderer which fd is its connection
+ * to the daemon. */
+#define APPD_RENDERER_FD_ENV     "APPD_BUS_FD"

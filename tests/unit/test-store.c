@@ -1,0 +1,94 @@
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "store.h"
+
+static void test_record_and_list(void) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_dir_make_tmp("appd-store-XXXXXX", &error);
+        g_autoptr(GPtrArray) apps = NULL;
+        Store *s = NULL;
+        StoreApp *a;
+
+        g_assert_no_error(error);
+        g_assert_cmpint(store_open(dir, &s), ==, 0);
+        g_assert_cmpint(store_app_opened(s, "one", "one", "1.0.0", "/apps/one", 100), ==, 0);
+        g_assert_cmpint(store_app_opened(s, "two", "two", "2.0.0", "/apps/two", 200), ==, 0);
+        g_assert_cmpint(store_app_opened(s, "one", "one", "1.1.0", "/apps/one", 300), ==, 0);
+        store_close(s);
+
+        /* Reopen: what was recorded is on disk. */
+        g_assert_cmpint(store_open(dir, &s), ==, 0);
+        g_assert_cmpint(store_list_apps(s, &apps), ==, 0);
+        g_assert_cmpuint(apps->len, ==, 2);
+        a = apps->pdata[0];
+        g_assert_cmpstr(a->id, ==, "one");
+        g_assert_cmpstr(a->version, ==, "1.1.0");
+        g_assert_cmpint(a->open_count, ==, 2);
+        g_assert_cmpint(a->last_opened, ==, 300);
+        a = apps->pdata[1];
+        g_assert_cmpstr(a->id, ==, "two");
+        g_assert_cmpint(a->open_count, ==, 1);
+        store_close(s);
+}
+
+static void test_wal_mode(void) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_dir_make_tmp("appd-store-XXXXXX", &error);
+        g_autofree char *path = g_build_filename(dir, "state.db", NULL);
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+        Store *s = NULL;
+
+        g_assert_cmpint(store_open(dir, &s), ==, 0);
+        g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+        g_assert_cmpint(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), ==,
+                        SQLITE_OK);
+        g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+        g_assert_cmpstr((const char *) sqlite3_column_text(st, 0), ==, "wal");
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        store_close(s);
+}
+
+static void test_newer_schema_refused(void) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_dir_make_tmp("appd-store-XXXXXX", &error);
+        g_autofree char *path = g_build_filename(dir, "state.db", NULL);
+        sqlite3 *db = NULL;
+        Store *s = NULL;
+
+        g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+        g_assert_cmpint(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==,
+                        SQLITE_OK);
+        sqlite3_close(db);
+        g_test_expect_message(NULL, G_LOG_LEVEL_WARNING, "*newer*");
+        g_assert_cmpint(store_open(dir, &s), <, 0);
+        g_test_assert_expected_messages();
+        g_assert_null(s);
+}
+
+static void test_corrupt_file(void) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_dir_make_tmp("appd-store-XXXXXX", &error);
+        g_autofree char *path = g_build_filename(dir, "state.db", NULL);
+        Store *s = NULL;
+
+        g_assert_true(g_file_set_contents(path, "this is not a database, it is text padded "
+                                          "out to look like something bigger than a header",
+                                          -1, NULL));
+        g_test_expect_message(NULL, G_LOG_LEVEL_WARNING, "*");
+        g_assert_cmpint(store_open(dir, &s), <, 0);
+        g_test_assert_expected_messages();
+        /* The file was not replaced: nothing is lost silently. */
+        g_assert_true(g_file_test(path, G_FILE_TEST_EXISTS));
+}
+
+int main(int argc, char **argv) {
+        g_test_init(&argc, &argv, NULL);
+        g_test_add_func("/store/record-and-list", test_record_and_list);
+        g_test_add_func("/store/wal-mode", test_wal_mode);
+        g_test_add_func("/store/newer-schema-refused", test_newer_schema_refused);
+        g_test_add_func("/store/corrupt-file", test_corrupt_file);
+        return g_test_run();
+}
