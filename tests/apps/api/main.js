@@ -1,0 +1,26 @@
+// Checks the app module's basics and exits 0 when all hold, 1 otherwise.
+const { app, BrowserWindow, ipcMain } = require('electron');
+const path = require('path');
+const failures = [];
+const check = (what, ok) => { if (!ok) failures.push(what); };
+
+check('isReady() before ready', app.isReady() === false);
+check('getVersion', app.getVersion() === '4.5.6');
+check('getName', app.getName() === 'API Check' || app.getName() === 'api-check');
+check('getAppPath', app.getAppPath() === __dirname);
+check('userData', path.isAbsolute(app.getPath('userData')));
+check('argv', process.argv.slice(2).join(',') === 'one,two');
+check('BrowserWindow', typeof BrowserWindow === 'function');
+check('ipcMain', typeof ipcMain.on === 'function');
+let threw = false;
+try { app.getPath('no-such-path-name'); } catch (e) { threw = true; }
+check('getPath throws on unknown names', threw);
+
+let readyEvent = false;
+app.on('ready', () => { readyEvent = true; });
+app.whenReady().then(() => {
+  check('ready event', readyEvent);
+  check('isReady() after ready', app.isReady() === true);
+  if (failures.length) console.error('failed: ' + failures.join(', '));
+  app.exit(failures.length ? 1 : 0);
+});

@@ -1,0 +1,1 @@
+require('electron').app.exit(0);

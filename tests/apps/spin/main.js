@@ -1,0 +1,3 @@
+// Never yields: only Manager.KillApp can end it.
+console.log('spinning');
+for (;;) {}

@@ -1,0 +1,45 @@
+// IPC both ways between the main script and a page's preload, then close.
+// Exits 0 only when every step happened, in order.
+const { app, BrowserWindow, ipcMain } = require('electron');
+const path = require('path');
+
+const events = [];
+const fail = (why) => {
+  console.error(`FAIL: ${why}; events: ${events.join(',')}`);
+  app.exit(1);
+};
+setTimeout(() => fail('timed out'), 30000);
+
+app.whenReady().then(async () => {
+  const win = new BrowserWindow({
+    width: 400, height: 300, title: 'ipc test',
+    webPreferences: { preload: path.join(__dirname, 'preload.js') },
+  });
+  win.webContents.on('did-finish-load', () => events.push('did-finish-load'));
+  win.on('closed', () => events.push('closed'));
+
+  ipcMain.on('from-page', (event, word, obj) => {
+    events.push('from-page');
+    if (event.sender !== win.webContents) return fail('event.sender is not the window\'s webContents');
+    if (word !== 'hello' || obj.n !== 1 || obj.list.join() !== '1,2,3') {
+      return fail(`bad arguments ${JSON.stringify([word, obj])}`);
+    }
+    win.webContents.send('to-page', 'ping', { n: 2 });
+  });
+  ipcMain.on('echo', (event, reply) => {
+    events.push('echo');
+    if (reply.word !== 'ping' || reply.n !== 2) return fail(`bad echo ${JSON.stringify(reply)}`);
+    if (reply.title !== 'isolated') return fail(`the page could reach native code: ${reply.title}`);
+    win.close();
+  });
+
+  await win.loadFile('index.html');
+  events.push('loaded');
+});
+
+// No window-all-closed listener: Electron's default quits the app.
+app.on('quit', () => {
+  const want = ['did-finish-load', 'loaded', 'from-page', 'echo', 'closed'];
+  const got = events.filter((e) => want.includes(e));
+  if (got.join() !== want.join()) fail(`wrong order: ${got.join()}`);
+});

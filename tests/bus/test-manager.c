@@ -1,0 +1,266 @@
+/* Manager over a real session bus: open, list, quit, kill, failures of one
+ * app beside another, and every bad input a user or a caller can give. */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static Harness *h;
+
+static void test_no_daemon(void) {
+        g_autofree char *err = NULL;
+
+        /* Runs before the daemon starts. */
+        g_assert_null(h);
+        g_assert_cmpint(harness_appctl(NULL, &err, "list", NULL), ==, 1);
+        g_assert_nonnull(strstr(err, "no appd daemon is running"));
+        h = harness_start();
+}
+
+static void test_introspection_matches_contract(void) {
+        g_autofree char *app = harness_app("idle");
+
+        harness_assert_contract("/org/appd/Appd1", "org.appd.Appd1.Manager");
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", app, NULL), ==, 0);
+        harness_assert_contract("/org/appd/Appd1/app/idle", "org.appd.Appd1.App");
+        g_assert_cmpint(harness_appctl(NULL, NULL, "quit", "idle", NULL), ==, 0);
+}
+
+static void test_exit_code(void) {
+        g_autofree char *app = harness_app("exit-code");
+
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", "--wait", app, NULL), ==, 3);
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", "--wait", app, "--", "7", NULL), ==,
+                        7);
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", "--wait", app, "--", "0", NULL), ==,
+                        0);
+}
+
+static void test_app_api(void) {
+        g_autofree char *app = harness_app("api");
+        g_autofree char *err = NULL;
+        int rc = harness_appctl(NULL, &err, "open", "--wait", app, "--", "one", "two", NULL);
+
+        if (rc != 0) {
+                g_autofree char *log = harness_log(h);
+                g_printerr("%s\n%s\n", err, log);
+        }
+        g_assert_cmpint(rc, ==, 0);
+}
+
+static void test_exception_reported(void) {
+        g_autofree char *app = harness_app("throws");
+        g_autofree char *err = NULL;
+        int rc = harness_appctl(NULL, &err, "open", "--wait", app, NULL);
+
+        g_assert_cmpint(rc, !=, 0);
+        g_assert_nonnull(strstr(err, "exception"));
+        g_assert_nonnull(strstr(err, "deliberate failure from the throws app"));
+}
+
+static void test_missing_module_reported(void) {
+        g_autofree char *app = harness_app("missing-module");
+        g_autofree char *err = NULL;
+
+        g_assert_cmpint(harness_appctl(NULL, &err, "open", "--wait", app, NULL), !=, 0);
+        g_assert_nonnull(strstr(err, "not-here"));
+}
+
+static void test_bad_inputs(void) {
+        g_autofree char *bad_json = harness_app("bad-json");
+        g_autofree char *no_main = harness_app("no-main");
+        g_autofree char *err1 = NULL, *err2 = NULL, *err3 = NULL, *err4 = NULL;
+        g_autofree char *tmp = g_dir_make_tmp("appd-empty-XXXXXX", NULL);
+
+        g_assert_cmpint(harness_appctl(NULL, &err1, "open", "/nonexistent/app/folder", NULL),
+                        ==, 1);
+        g_assert_nonnull(strstr(err1, "/nonexistent/app/folder"));
+
+        /* Malformed package.json: the error says which file and where. */
+        g_assert_cmpint(harness_appctl(NULL, &err2, "open", "--wait", bad_json, NULL), ==, 1);
+        g_assert_nonnull(strstr(err2, "package.json:3:"));
+
+        g_assert_cmpint(harness_appctl(NULL, &err3, "open", "--wait", no_main, NULL), ==, 1);
+        g_assert_nonnull(strstr(err3, "missing.js"));
+
+        g_assert_cmpint(harness_appctl(NULL, &err4, "open", tmp, NULL), ==, 1);
+        g_assert_nonnull(strstr(err4, "package.json"));
+        g_rmdir(tmp);
+
+        /* Nothing failed silently into a running app. */
+        {
+                g_autofree char *out = NULL;
+                g_assert_cmpint(harness_appctl(&out, NULL, "--json", "list", NULL), ==, 0);
+                g_assert_null(strstr(out, "bad-json"));
+                g_assert_null(strstr(out, "no-main"));
+        }
+}
+
+static gboolean app_listed(gpointer id) {
+        g_autofree char *out = NULL;
+        g_autofree char *needle = g_strdup_printf("\"id\":\"%s\"", (char *) id);
+        g_autofree char *spaced = g_strdup_printf("\"id\": \"%s\"", (char *) id);
+
+        if (harness_appctl(&out, NULL, "--json", "list", NULL) != 0)
+                return FALSE;
+        return strstr(out, needle) || strstr(out, spaced);
+}
+
+static gboolean app_not_listed(gpointer id) {
+        return !app_listed(id);
+}
+
+static void test_list_and_quit(void) {
+        g_autofree char *app = harness_app("idle");
+        g_autofree char *out = NULL, *err = NULL, *list = NULL;
+        g_autoptr(JsonParser) parser = json_parser_new();
+        g_autoptr(GError) error = NULL;
+        JsonArray *arr;
+        JsonObject *o = NULL;
+
+        g_assert_cmpint(harness_appctl(&out, NULL, "open", app, NULL), ==, 0);
+        g_assert_cmpstr(g_strstrip(out), ==, "idle");
+        g_assert_true(harness_wait_for(app_listed, "idle", 5000));
+
+        g_assert_cmpint(harness_appctl(&list, NULL, "--json", "list", NULL), ==, 0);
+        g_assert_true(json_parser_load_from_data(parser, list, -1, &error));
+        g_assert_no_error(error);
+        arr = json_node_get_array(json_parser_get_root(parser));
+        for (guint i = 0; i < json_array_get_length(arr); i++) {
+                JsonObject *x = json_array_get_object_element(arr, i);
+                if (g_str_equal(json_object_get_string_member(x, "id"), "idle"))
+                        o = x;
+        }
+        g_assert_nonnull(o);
+        g_assert_cmpstr(json_object_get_string_member(o, "version"), ==, "2.0.0");
+        g_assert_cmpstr(json_object_get_string_member(o, "path"), ==, app);
+
+        /* A second open of a running app is refused clearly. */
+        g_assert_cmpint(harness_appctl(NULL, &err, "open", app, NULL), ==, 1);
+        g_assert_nonnull(strstr(err, "already running"));
+
+        g_assert_cmpint(harness_appctl(NULL, NULL, "quit", "idle", NULL), ==, 0);
+        g_assert_true(harness_wait_for(app_not_listed, "idle", 5000));
+
+        {
+                g_autofree char *log = harness_log(h);
+                g_assert_nonnull(strstr(log, "[idle] idle ready: idle 2.0.0"));
+                g_assert_nonnull(strstr(log, "[idle] idle quitting after some ticks"));
+        }
+}
+
+static void test_unknown_app(void) {
+        g_autofree char *err = NULL, *err2 = NULL;
+
+        g_assert_cmpint(harness_appctl(NULL, &err, "quit", "no-such-app", NULL), ==, 1);
+        g_assert_nonnull(strstr(err, "no-such-app"));
+        g_assert_cmpint(harness_appctl(NULL, &err2, "kill", "no-such-app", NULL), ==, 1);
+}
+
+typedef struct {
+        GSubprocess *proc;
+} Waiter;
+
+static GSubprocess *appctl_spawn(GSubprocessFlags flags, const char *first, ...) {
+        g_autoptr(GPtrArray) argv = g_ptr_array_new();
+        g_autoptr(GError) error = NULL;
+        GSubprocess *p;
+        va_list ap;
+
+        g_ptr_array_add(argv, (gpointer) APPCTL_BIN);
+        va_start(ap, first);
+        for (const char *a = first; a; a = va_arg(ap, const char *))
+                g_ptr_array_add(argv, (gpointer) a);
+        va_end(ap);
+        g_ptr_array_add(argv, NULL);
+        p = g_subprocess_newv((const char *const *) argv->pdata, flags, &error);
+        g_assert_no_error(error);
+        return p;
+}
+
+/* An app that never yields is ended from outside; one beside it keeps
+ * answering and quits normally afterwards. */
+static void test_kill_spinning_beside_other(void) {
+        g_autofree char *spin = harness_app("spin");
+        g_autofree char *second = harness_app("second");
+        g_autoptr(GSubprocess) waiter = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autofree char *werr = NULL;
+        gint64 t0;
+
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", second, NULL), ==, 0);
+        waiter = appctl_spawn(G_SUBPROCESS_FLAGS_STDERR_PIPE, "open", "--wait", spin, NULL);
+        g_assert_true(harness_wait_for(app_listed, "spin", 5000));
+        g_assert_true(harness_wait_for(app_listed, "second", 5000));
+        /* Give it time to be in its loop. */
+        g_usleep(200 * 1000);
+
+        t0 = g_get_monotonic_time();
+        g_assert_cmpint(harness_appctl(NULL, NULL, "kill", "spin", NULL), ==, 0);
+        g_assert_true(g_subprocess_communicate_utf8(waiter, NULL, NULL, NULL, &werr, &error));
+        g_assert_no_error(error);
+        g_test_message("kill to exit: %.1f ms", (g_get_monotonic_time() - t0) / 1000.0);
+        g_assert_cmpint(g_subprocess_get_exit_status(waiter), !=, 0);
+        g_assert_nonnull(strstr(werr, "killed"));
+
+        /* The other app still runs its script: it handles quit itself. */
+        g_assert_true(app_listed("second"));
+        g_assert_cmpint(harness_appctl(NULL, NULL, "quit", "second", NULL), ==, 0);
+        g_assert_true(harness_wait_for(app_not_listed, "second", 5000));
+        {
+                g_autofree char *log = harness_log(h);
+                g_assert_nonnull(strstr(log, "[second] second quit cleanly"));
+        }
+}
+
+static void test_oom_beside_other(void) {
+        g_autofree char *oom = harness_app("oom");
+        g_autofree char *second = harness_app("second");
+        g_autofree char *err = NULL;
+
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", second, NULL), ==, 0);
+        g_assert_cmpint(harness_appctl(NULL, &err, "open", "--wait", oom, NULL), !=, 0);
+        g_assert_nonnull(strstr(err, "oom"));
+        g_assert_true(app_listed("second"));
+        g_assert_cmpint(harness_appctl(NULL, NULL, "quit", "second", NULL), ==, 0);
+        g_assert_true(harness_wait_for(app_not_listed, "second", 5000));
+}
+
+static void test_second_daemon_refused(void) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *out = NULL, *err = NULL;
+        const char *argv[] = { APPD_BIN, NULL };
+        int status;
+
+        g_assert_true(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                                   &err, &status, &error));
+        g_assert_no_error(error);
+        g_assert_false(g_spawn_check_wait_status(status, NULL));
+        g_assert_nonnull(strstr(err, "another appd is running"));
+}
+
+int main(int argc, char **argv) {
+        int r;
+
+        g_test_init(&argc, &argv, NULL);
+        g_test_add_func("/manager/no-daemon", test_no_daemon);
+        g_test_add_func("/manager/introspection-matches-contract",
+                        test_introspection_matches_contract);
+        g_test_add_func("/manager/exit-code", test_exit_code);
+        g_test_add_func("/manager/app-api", test_app_api);
+        g_test_add_func("/manager/exception-reported", test_exception_reported);
+        g_test_add_func("/manager/missing-module-reported", test_missing_module_reported);
+        g_test_add_func("/manager/bad-inputs", test_bad_inputs);
+        g_test_add_func("/manager/list-and-quit", test_list_and_quit);
+        g_test_add_func("/manager/unknown-app", test_unknown_app);
+        g_test_add_func("/manager/kill-spinning-beside-other", test_kill_spinning_beside_other);
+        g_test_add_func("/manager/oom-beside-other", test_oom_beside_other);
+        g_test_add_func("/manager/second-daemon-refused", test_second_daemon_refused);
+
+        r = g_test_run();
+        if (h)
+                harness_stop(h);
+        return r;
+}

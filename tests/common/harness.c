@@ -1,0 +1,185 @@
+#include "harness.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+
+char *harness_app(const char *name) {
+        return g_build_filename(TEST_APPS_DIR, name, NULL);
+}
+
+int harness_appctlv(char **out, char **err, const char *const *args) {
+        g_autoptr(GPtrArray) argv = g_ptr_array_new();
+        g_autoptr(GError) error = NULL;
+        int status = 0;
+
+        g_ptr_array_add(argv, (gpointer) APPCTL_BIN);
+        for (const char *const *a = args; *a; a++)
+                g_ptr_array_add(argv, (gpointer) *a);
+        g_ptr_array_add(argv, NULL);
+        if (!g_spawn_sync(NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out,
+                          err, &status, &error))
+                g_error("cannot run appctl: %s", error->message);
+        if (WIFEXITED(status))
+                return WEXITSTATUS(status);
+        return 128 + WTERMSIG(status);
+}
+
+int harness_appctl(char **out, char **err, const char *first, ...) {
+        g_autoptr(GPtrArray) args = g_ptr_array_new();
+        va_list ap;
+
+        va_start(ap, first);
+        for (const char *a = first; a; a = va_arg(ap, const char *))
+                g_ptr_array_add(args, (gpointer) a);
+        va_end(ap);
+        g_ptr_array_add(args, NULL);
+        return harness_appctlv(out, err, (const char *const *) args->pdata);
+}
+
+gboolean harness_wait_for(gboolean (*cond)(gpointer), gpointer data, guint timeout_ms) {
+        gint64 end = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
+
+        while (!cond(data)) {
+                if (g_get_monotonic_time() > end)
+                        return FALSE;
+                g_usleep(20 * 1000);
+        }
+        return TRUE;
+}
+
+static gboolean daemon_answers(gpointer data) {
+        return harness_appctl(NULL, NULL, "list", NULL) == 0;
+}
+
+Harness *harness_start(void) {
+        g_autoptr(GSubprocessLauncher) launcher = NULL;
+        g_autoptr(GError) error = NULL;
+        Harness *h = g_new0(Harness, 1);
+        int fd;
+
+        g_assert_nonnull(g_getenv("DBUS_SESSION_BUS_ADDRESS"));
+        fd = g_file_open_tmp("appd-log-XXXXXX", &h->log_path, &error);
+        g_assert_no_error(error);
+        launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
+        g_subprocess_launcher_take_stdout_fd(launcher, dup(fd));
+        g_subprocess_launcher_take_stderr_fd(launcher, fd);
+        g_subprocess_launcher_setenv(launcher, "APPD_RENDERER", RENDERER_BIN, TRUE);
+        h->appd = g_subprocess_launcher_spawn(launcher, &error, APPD_BIN, NULL);
+        g_assert_no_error(error);
+        if (!harness_wait_for(daemon_answers, NULL, 20000)) {
+                g_autofree char *log = harness_log(h);
+                g_error("appd did not come up; its log:\n%s", log);
+        }
+        return h;
+}
+
+char *harness_log(Harness *h) {
+        char *log = NULL;
+        g_file_get_contents(h->log_path, &log, NULL, NULL);
+        return log ? log : g_strdup("");
+}
+
+void harness_stop(Harness *h) {
+        g_autoptr(GError) error = NULL;
+
+        g_subprocess_send_signal(h->appd, SIGTERM);
+        g_subprocess_wait(h->appd, NULL, &error);
+        g_assert_no_error(error);
+        if (!g_subprocess_get_if_exited(h->appd) || g_subprocess_get_exit_status(h->appd) != 0) {
+                g_autofree char *log = harness_log(h);
+                g_printerr("appd log:\n%s\n", log);
+                g_assert_true(g_subprocess_get_if_exited(h->appd));
+                g_assert_cmpint(g_subprocess_get_exit_status(h->appd), ==, 0);
+        }
+        g_object_unref(h->appd);
+        g_unlink(h->log_path);
+        g_free(h->log_path);
+        g_free(h);
+}
+
+gboolean harness_pid_alive(int pid) {
+        g_autofree char *path = g_strdup_printf("/proc/%d/stat", pid);
+        g_autofree char *stat = NULL;
+        const char *p;
+
+        if (!g_file_get_contents(path, &stat, NULL, NULL))
+                return FALSE;
+        p = strrchr(stat, ')');
+        return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+static GString *describe_args(GDBusArgInfo **args) {
+        GString *s = g_string_new(NULL);
+        for (GDBusArgInfo **a = args; a && *a; a++)
+                g_string_append_printf(s, "%s:%s ", (*a)->name ? (*a)->name : "", (*a)->signature);
+        return s;
+}
+
+static gint compare_strings(gconstpointer a, gconstpointer b) {
+        return g_strcmp0(*(char *const *) a, *(char *const *) b);
+}
+
+/* A canonical text of an interface: one sorted line per member. */
+static char *describe_interface(GDBusInterfaceInfo *info) {
+        g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+        GString *out = g_string_new(NULL);
+
+        for (GDBusMethodInfo **m = info->methods; m && *m; m++) {
+                g_autoptr(GString) in = describe_args((*m)->in_args);
+                g_autoptr(GString) o = describe_args((*m)->out_args);
+                g_ptr_array_add(lines, g_strdup_printf("method %s(%s) -> (%s)", (*m)->name,
+                                                       in->str, o->str));
+        }
+        for (GDBusSignalInfo **sg = info->signals; sg && *sg; sg++) {
+                g_autoptr(GString) a = describe_args((*sg)->args);
+                g_ptr_array_add(lines, g_strdup_printf("signal %s(%s)", (*sg)->name, a->str));
+        }
+        for (GDBusPropertyInfo **p = info->properties; p && *p; p++)
+                g_ptr_array_add(lines, g_strdup_printf("property %s %s %s", (*p)->name,
+                                                       (*p)->signature,
+                                                       (*p)->flags & G_DBUS_PROPERTY_INFO_FLAGS_WRITABLE
+                                                               ? "readwrite" : "read"));
+        g_ptr_array_sort(lines, compare_strings);
+        for (guint i = 0; i < lines->len; i++) {
+                g_string_append(out, lines->pdata[i]);
+                g_string_append_c(out, '\n');
+        }
+        return g_string_free(out, FALSE);
+}
+
+void harness_assert_contract(const char *path, const char *iface) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &error);
+        g_autoptr(GVariant) reply = NULL;
+        g_autoptr(GDBusNodeInfo) live = NULL, contract = NULL;
+        g_autofree char *xml_path = g_strdup_printf("%s/%s.xml", PROTOCOL_DIR, iface);
+        g_autofree char *xml = NULL;
+        g_autofree char *want = NULL, *got = NULL;
+        GDBusInterfaceInfo *live_iface, *contract_iface;
+        const char *live_xml;
+
+        g_assert_no_error(error);
+        reply = g_dbus_connection_call_sync(bus, "org.appd.Appd1", path,
+                                            "org.freedesktop.DBus.Introspectable", "Introspect",
+                                            NULL, G_VARIANT_TYPE("(s)"), G_DBUS_CALL_FLAGS_NONE,
+                                            5000, NULL, &error);
+        g_assert_no_error(error);
+        g_variant_get(reply, "(&s)", &live_xml);
+        live = g_dbus_node_info_new_for_xml(live_xml, &error);
+        g_assert_no_error(error);
+        g_assert_true(g_file_get_contents(xml_path, &xml, NULL, &error));
+        contract = g_dbus_node_info_new_for_xml(xml, &error);
+        g_assert_no_error(error);
+
+        live_iface = g_dbus_node_info_lookup_interface(live, iface);
+        contract_iface = g_dbus_node_info_lookup_interface(contract, iface);
+        g_assert_nonnull(contract_iface);
+        if (!live_iface)
+                g_error("%s does not have interface %s; it has:\n%s", path, iface, live_xml);
+        want = describe_interface(contract_iface);
+        got = describe_interface(live_iface);
+        g_assert_cmpstr(got, ==, want);
+}

@@ -1,0 +1,37 @@
+/* Test harness: a real appd on the private session bus the test runs in
+ * (tests/run-in-session.sh), driven through the real appctl. */
+#pragma once
+
+#include <gio/gio.h>
+
+typedef struct {
+        GSubprocess *appd;
+        char *log_path;
+} Harness;
+
+/* Starts appd and waits until it owns its bus name. */
+Harness *harness_start(void);
+/* Stops appd with SIGTERM and checks it exits cleanly. */
+void harness_stop(Harness *h);
+/* The daemon's log so far. */
+char *harness_log(Harness *h);
+
+/* Runs appctl with the given arguments (NULL-terminated); returns its exit
+ * status; output captured into *out / *err when not NULL. */
+int harness_appctl(char **out, char **err, const char *first, ...) G_GNUC_NULL_TERMINATED;
+/* Same, with an argv array. */
+int harness_appctlv(char **out, char **err, const char *const *args);
+
+/* Path of a test app under tests/apps. */
+char *harness_app(const char *name);
+
+/* Polls `cond` (every 20 ms) until it returns TRUE or `timeout_ms` passes. */
+gboolean harness_wait_for(gboolean (*cond)(gpointer), gpointer data, guint timeout_ms);
+
+/* Whether a process exists (and is not a zombie). */
+gboolean harness_pid_alive(int pid);
+
+/* Introspects `path` on the running daemon and checks that `iface` there is
+ * exactly what protocol/<iface>.xml says: same methods with the same
+ * arguments, signals and properties. */
+void harness_assert_contract(const char *path, const char *iface);

@@ -1,0 +1,55 @@
+#!/bin/sh
+# Runs a test inside a private session bus (dbus-run-session) with private
+# XDG folders, and with --x11 under its own Xvfb display.  GLib must never
+# autolaunch a bus of its own, so there always is one here.
+# Usage: run-in-session.sh [--x11] COMMAND [ARGS...]
+set -eu
+
+x11=
+if [ "${1:-}" = "--x11" ]; then
+    x11=yes
+    shift
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/appd-test-XXXXXX")
+xvfb_pid=
+cleanup() {
+    if [ -n "$xvfb_pid" ]; then
+        kill "$xvfb_pid" 2>/dev/null || true
+        wait "$xvfb_pid" 2>/dev/null || true
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+export XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config"
+export XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
+export XDG_RUNTIME_DIR="$tmp/run" HOME="$tmp/home"
+mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$HOME"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+unset WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS
+
+if [ -n "$x11" ]; then
+    # Xvfb picks a free display number and writes it to fd 3.
+    Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" 2>"$tmp/xvfb.log" &
+    xvfb_pid=$!
+    i=0
+    while [ ! -s "$tmp/display" ]; do
+        i=$((i + 1))
+        if [ $i -gt 100 ]; then
+            echo "run-in-session: Xvfb did not start" >&2
+            cat "$tmp/xvfb.log" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    DISPLAY=":$(head -n1 "$tmp/display")"
+    export DISPLAY GDK_BACKEND=x11
+else
+    unset DISPLAY
+fi
+
+set +e
+dbus-run-session -- "$@"
+rc=$?
+exit $rc
