@@ -10,7 +10,7 @@
 #include "js/js-runtime.h"
 
 #define APP_LOG(a, level, ...) \
-        g_log_structured(G_LOG_DOMAIN, level, "APPD_APP", "%s", (a)->id, "MESSAGE", __VA_ARGS__)
+        g_log_structured(G_LOG_DOMAIN, level, "APPD_APP", (a)->id, "MESSAGE", __VA_ARGS__)
 
 /* Per-app V8 old-generation limit, MiB. */
 #define APP_HEAP_LIMIT_MB 512
@@ -198,7 +198,7 @@ static void app_output_cb(const char *app_id, int stream, const char *text, gpoi
                         break;
                 g_log_structured(G_LOG_DOMAIN, stream == 2 ? G_LOG_LEVEL_WARNING
                                                            : G_LOG_LEVEL_MESSAGE,
-                                 "APPD_APP", "%s", app_id, "APPD_STREAM", "%s",
+                                 "APPD_APP", app_id, "APPD_STREAM",
                                  stream == 2 ? "stderr" : "stdout",
                                  "MESSAGE", "[%s] %s", app_id, *l);
         }

@@ -36,6 +36,8 @@ static int method_Open(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = sd_bus_message_read_strv(m, &args);
         if (r < 0)
                 return r;
+        if (!args)
+                args = g_new0(char *, 1);
 
         if (!g_path_is_absolute(path))
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,

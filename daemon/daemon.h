@@ -53,6 +53,7 @@ struct App {
 struct Window {
         Daemon *daemon;
         guint id;
+        char id_text[16];
         App *app;                /* NULL once the app is gone */
         char *object_path;
         sd_bus_slot *slot;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "appd-protocol.h"
@@ -189,5 +190,8 @@ static int run(int argc, char **argv) {
 
 int main(int argc, char **argv) {
         setlocale(LC_ALL, "");
+        /* Node leaves signal handling to its embedder: a renderer that dies
+         * while we write to its socket must not take the daemon down. */
+        signal(SIGPIPE, SIG_IGN);
         return run(argc, argv);
 }

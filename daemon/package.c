@@ -114,9 +114,11 @@ Package *package_load(const char *dir, GError **error) {
 
         parser = json_parser_new();
         if (!json_parser_load_from_data(parser, contents, len, &local)) {
-                /* json-glib's message carries "line:column: what". */
-                g_set_error(error, PACKAGE_ERROR, PACKAGE_ERROR_BAD_PACKAGE,
-                            "%s:%s", path, local->message);
+                /* json-glib's message reads "<data>:line:column: what". */
+                const char *msg = local->message;
+                if (g_str_has_prefix(msg, "<data>:"))
+                        msg += strlen("<data>:");
+                g_set_error(error, PACKAGE_ERROR, PACKAGE_ERROR_BAD_PACKAGE, "%s:%s", path, msg);
                 return NULL;
         }
         root = json_parser_get_root(parser);

@@ -14,9 +14,11 @@
 #include "events.h"
 #include "js/js-runtime.h"
 
+/* Journal fields are plain strings; the window id is kept in text form
+ * for them. */
 #define WINDOW_LOG(w, level, ...) \
-        g_log_structured(G_LOG_DOMAIN, level, "APPD_APP", "%s", (w)->app ? (w)->app->id : "", \
-                         "APPD_WINDOW", "%u", (w)->id, "MESSAGE", __VA_ARGS__)
+        g_log_structured(G_LOG_DOMAIN, level, "APPD_APP", (w)->app ? (w)->app->id : "", \
+                         "APPD_WINDOW", (w)->id_text, "MESSAGE", __VA_ARGS__)
 
 /* How long a renderer may take to go away once asked. */
 #define RENDERER_GRACE_MS 3000
@@ -470,6 +472,7 @@ int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret
         w->url = g_strdup("");
         g_queue_init(&w->pending);
         w->object_path = g_strdup_printf(APPD_WINDOW_PATH_PREFIX "/%u", id);
+        g_snprintf(w->id_text, sizeof(w->id_text), "%u", id);
 
         g_hash_table_insert(d->windows, GUINT_TO_POINTER(id), w);
         app->windows = g_list_append(app->windows, w);

@@ -16,12 +16,23 @@
 #include <stddef.h>
 
 typedef struct {
-        /* An app's electron module asked the daemon for something. */
+        /* An app's electron module asked the daemon for something.  The
+         * text comes from app code unchecked: it may be any string, not
+         * only the JSON objects of docs/js-messages.md. */
         void (*app_message)(const char *app_id, const char *json, gpointer user_data);
         /* A chunk of the app's stdout (stream 1) or stderr (stream 2). */
         void (*app_output)(const char *app_id, int stream, const char *text, gpointer user_data);
-        /* The app's Worker has ended.  reason: "exit", "exception", "killed",
-         * "oom" or "failed"; message: error text, or "". */
+        /* The app's Worker has ended; called exactly once per started app,
+         * after all of its messages and output.  reason and exit_code:
+         *   "exit"       process.exit(n) / app.exit(n) / app.quit() (0)   n
+         *   "exception"  uncaught exception, also while loading the main
+         *                script (SyntaxError, missing module); message is
+         *                the error's stack                                 1
+         *   "oom"        JS heap over max_old_generation_mb               134
+         *   "killed"     js_app_kill()                                    137
+         *   "failed"     the Worker could not start, flooded the daemon's
+         *                queue, or the runtime itself ended; message says  1
+         * message: error text, or "". */
         void (*app_exited)(const char *app_id, int exit_code, const char *reason,
                            const char *message, gpointer user_data);
 } JsRuntimeCallbacks;
@@ -34,21 +45,32 @@ typedef struct {
         const char *main_path;    /* absolute path of the main script */
         const char *user_data_dir;/* app.getPath('userData') */
         const char *const *args;  /* process.argv.slice(2); NULL-terminated, may be NULL */
-        unsigned max_old_generation_mb; /* 0: runtime default */
+        unsigned max_old_generation_mb; /* JS heap limit; 0: 512 */
 } JsAppSpec;
 
-/* Start the js thread and the bootstrap environment.  Returns 0 or a
- * negative errno. */
+/* Start the js thread and the bootstrap environment; waits until it is up
+ * (~0.1 s).  main_context NULL means the default context.  Returns 0,
+ * -EALREADY, or a negative errno.
+ *
+ * Node leaves signal dispositions alone here: the daemon must ignore
+ * SIGPIPE itself, or a write to a closed socket from an app kills it. */
 int js_runtime_start(GMainContext *main_context, const JsRuntimeCallbacks *callbacks,
                      gpointer user_data);
 
 /* Terminate every app, stop the bootstrap environment and join the js
- * thread.  Blocks; only for daemon shutdown. */
+ * thread.  Blocks (milliseconds; at most ~2 s if the bootstrap itself is
+ * stuck); only for daemon shutdown.  No callback runs after it returns:
+ * apps still running are not reported. */
 void js_runtime_stop(void);
 
 /* Start an app.  Asynchronous: failure to load the main script arrives as
- * app_exited with reason "exception" or "failed".  -ENOBUFS when the queue to
- * the js thread is full. */
+ * app_exited with reason "exception" or "failed".  The spec is copied.
+ * -EINVAL for a missing id or a relative app_dir/main_path, -EEXIST while an
+ * app with this id has not been reported exited, -ENOTCONN when the runtime
+ * is not running, -ENOBUFS when the queue to the js thread is full.
+ *
+ * The functions below return the same errors, and -ESRCH for an app id
+ * that is not running.  All copy their arguments. */
 int js_app_start(const JsAppSpec *spec);
 
 /* Deliver a daemon event (JSON object text) to the app's electron module. */

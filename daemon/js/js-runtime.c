@@ -1,0 +1,687 @@
+/* The embedded Node runtime: js thread, bootstrap binding and the two queues
+ * between the daemon's main thread and JavaScript.
+ *
+ * main thread ── napi_threadsafe_function (bounded) ──> bootstrap (js thread)
+ * main thread <── GQueue + idle GSource (byte-bounded) ── bootstrap
+ *
+ * The bootstrap (bootstrap.js) owns one Worker per app and tells us which
+ * app a message belongs to by the Worker it came from. */
+#define G_LOG_DOMAIN "appd-js"
+
+#include "js-runtime.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <node_api.h>
+
+#include "node-shim.h"
+#include "bootstrap-js.h"
+#include "electron-js.h"
+#include "worker-js.h"
+
+/* Requests from the main thread that may wait for the js thread. */
+#define JS_REQUEST_QUEUE_MAX 4096
+/* Bytes of messages and output waiting for the main thread; beyond it an
+ * app's output is dropped and an app that keeps sending is ended. */
+#define JS_EVENT_BYTES_MAX (64u * 1024 * 1024)
+/* Events delivered per main-loop iteration, so a chatty app cannot starve
+ * the rest of the daemon. */
+#define JS_EVENT_BATCH 64
+#define JS_START_TIMEOUT_USEC (10 * G_USEC_PER_SEC)
+/* How long js_runtime_stop() lets the bootstrap end its Workers before it
+ * stops the environment outright. */
+#define JS_STOP_GRACE_USEC (2 * G_USEC_PER_SEC)
+
+typedef enum {
+        JS_REQUEST_START,
+        JS_REQUEST_POST,
+        JS_REQUEST_IPC,
+        JS_REQUEST_KILL,
+        JS_REQUEST_SHUTDOWN,
+} JsRequestKind;
+
+static const char *const js_request_kind_names[] = {
+        [JS_REQUEST_START] = "start",
+        [JS_REQUEST_POST] = "post",
+        [JS_REQUEST_IPC] = "ipc",
+        [JS_REQUEST_KILL] = "kill",
+        [JS_REQUEST_SHUTDOWN] = "shutdown",
+};
+
+typedef struct {
+        JsRequestKind kind;
+        char *app_id;
+        char *text;             /* start: spec JSON; post: event JSON; ipc: channel */
+        char *payload;          /* ipc: the args array as JSON text */
+        size_t payload_size;
+        guint window_id;
+} JsRequest;
+
+typedef enum {
+        JS_EVENT_MESSAGE,
+        JS_EVENT_OUTPUT,
+        JS_EVENT_EXITED,
+        JS_EVENT_RUNTIME_GONE,  /* the bootstrap environment ended by itself */
+} JsEventKind;
+
+typedef struct {
+        JsEventKind kind;
+        char *app_id;
+        char *text;             /* message JSON, output text or exit message */
+        char *reason;
+        int number;             /* output: stream; exited: exit code */
+        size_t size;            /* counted against JS_EVENT_BYTES_MAX */
+} JsEvent;
+
+typedef struct {
+        /* Main thread only. */
+        GMainContext *main_context;
+        JsRuntimeCallbacks callbacks;
+        gpointer user_data;
+        GHashTable *apps;       /* ids started and not yet reported exited */
+        GThread *thread;
+        bool running;
+
+        /* Set once on the js thread, read there. */
+        GThread *js_thread;
+        bool binding_taken;
+
+        GMutex lock;            /* guards everything below */
+        GCond cond;
+        bool ready;             /* bootstrap called init() */
+        bool done;              /* node_shim_run() returned */
+        int status;
+        NodeShimEnv *env;
+        napi_threadsafe_function requests;
+        GQueue events;
+        size_t events_bytes;
+        GSource *events_source;
+} JsRuntime;
+
+/* Node can be set up once per process, so there is one runtime. */
+static JsRuntime runtime;
+
+static void js_request_free(JsRequest *req) {
+        if (!req)
+                return;
+        g_free(req->app_id);
+        g_free(req->text);
+        g_free(req->payload);
+        g_free(req);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(JsRequest, js_request_free)
+
+static void js_event_free(JsEvent *ev) {
+        if (!ev)
+                return;
+        g_free(ev->app_id);
+        g_free(ev->text);
+        g_free(ev->reason);
+        g_free(ev);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(JsEvent, js_event_free)
+
+/* ---- js thread → main thread ------------------------------------------ */
+
+static void js_event_deliver(JsEvent *ev) {
+        const JsRuntimeCallbacks *cb = &runtime.callbacks;
+
+        switch (ev->kind) {
+        case JS_EVENT_MESSAGE:
+                if (cb->app_message && g_hash_table_contains(runtime.apps, ev->app_id))
+                        cb->app_message(ev->app_id, ev->text, runtime.user_data);
+                break;
+        case JS_EVENT_OUTPUT:
+                if (cb->app_output && g_hash_table_contains(runtime.apps, ev->app_id))
+                        cb->app_output(ev->app_id, ev->number, ev->text, runtime.user_data);
+                break;
+        case JS_EVENT_EXITED:
+                if (g_hash_table_remove(runtime.apps, ev->app_id) && cb->app_exited)
+                        cb->app_exited(ev->app_id, ev->number, ev->reason, ev->text,
+                                       runtime.user_data);
+                break;
+        case JS_EVENT_RUNTIME_GONE: {
+                /* Every Worker went down with the environment. */
+                g_autofree char **ids = NULL;
+
+                runtime.running = false;
+                g_warning("The JavaScript runtime ended unexpectedly");
+                ids = (char **) g_hash_table_get_keys_as_array(runtime.apps, NULL);
+                for (size_t i = 0; ids[i]; i++) {
+                        g_autofree char *id = g_strdup(ids[i]);
+
+                        if (!g_hash_table_remove(runtime.apps, id) || !cb->app_exited)
+                                continue;
+                        cb->app_exited(id, 1, "failed", "The JavaScript runtime ended",
+                                       runtime.user_data);
+                }
+                break;
+        }
+        }
+}
+
+static gboolean js_events_dispatch_cb(gpointer user_data) {
+        GQueue batch = G_QUEUE_INIT;
+        gboolean more;
+        JsEvent *ev;
+
+        g_mutex_lock(&runtime.lock);
+        while (batch.length < JS_EVENT_BATCH && (ev = g_queue_pop_head(&runtime.events))) {
+                runtime.events_bytes -= ev->size;
+                g_queue_push_tail(&batch, ev);
+        }
+        more = !g_queue_is_empty(&runtime.events);
+        if (!more)
+                g_clear_pointer(&runtime.events_source, g_source_unref);
+        g_mutex_unlock(&runtime.lock);
+
+        /* A callback may stop the runtime; what is left is then dropped. */
+        while ((ev = g_queue_pop_head(&batch))) {
+                if (runtime.running || ev->kind == JS_EVENT_RUNTIME_GONE)
+                        js_event_deliver(ev);
+                js_event_free(ev);
+        }
+        return more ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* Takes `ev`.  Unless `always`, refuses it (false) when the queue holds too
+ * many bytes. */
+static bool js_event_push(JsEvent *ev, bool always) {
+        g_mutex_lock(&runtime.lock);
+        if (!always && runtime.events_bytes + ev->size > JS_EVENT_BYTES_MAX) {
+                g_mutex_unlock(&runtime.lock);
+                js_event_free(ev);
+                return false;
+        }
+        g_queue_push_tail(&runtime.events, ev);
+        runtime.events_bytes += ev->size;
+        /* An explicit source, not g_main_context_invoke(): that runs the
+         * callback right here when this thread can own the context. */
+        if (!runtime.events_source && runtime.main_context) {
+                GSource *source = g_idle_source_new();
+
+                g_source_set_priority(source, G_PRIORITY_DEFAULT);
+                g_source_set_name(source, "appd-js-events");
+                g_source_set_callback(source, js_events_dispatch_cb, NULL, NULL);
+                g_source_attach(source, runtime.main_context);
+                runtime.events_source = source;
+        }
+        g_mutex_unlock(&runtime.lock);
+        return true;
+}
+
+/* ---- the binding, seen by bootstrap.js as process._linkedBinding('appd') */
+
+static char *js_value_dup_string(napi_env env, napi_value value, size_t *ret_len) {
+        size_t len;
+        char *s;
+
+        if (napi_get_value_string_utf8(env, value, NULL, 0, &len) != napi_ok)
+                return NULL;
+        s = g_malloc(len + 1);
+        if (napi_get_value_string_utf8(env, value, s, len + 1, &len) != napi_ok) {
+                g_free(s);
+                return NULL;
+        }
+        if (ret_len)
+                *ret_len = len;
+        return s;
+}
+
+static int js_args_get(napi_env env, napi_callback_info info, size_t n, napi_value *argv) {
+        size_t argc = n;
+
+        if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < n) {
+                napi_throw_type_error(env, NULL, "appd binding: missing arguments");
+                return -EINVAL;
+        }
+        return 0;
+}
+
+static napi_value js_boolean(napi_env env, bool b) {
+        napi_value v;
+
+        napi_get_boolean(env, b, &v);
+        return v;
+}
+
+static JsEvent *js_event_new_from_args(napi_env env, JsEventKind kind, napi_value app_id,
+                                       napi_value text) {
+        g_autoptr(JsEvent) ev = g_new0(JsEvent, 1);
+        size_t len = 0;
+
+        ev->kind = kind;
+        ev->app_id = js_value_dup_string(env, app_id, NULL);
+        ev->text = text ? js_value_dup_string(env, text, &len) : g_strdup("");
+        if (!ev->app_id || !ev->text) {
+                napi_throw_type_error(env, NULL, "appd binding: expected strings");
+                return NULL;
+        }
+        ev->size = len + strlen(ev->app_id) + sizeof(JsEvent);
+        return g_steal_pointer(&ev);
+}
+
+/* send(appId, json) → false when the daemon's queue is full */
+static napi_value js_binding_send_cb(napi_env env, napi_callback_info info) {
+        napi_value argv[2];
+        JsEvent *ev;
+
+        if (js_args_get(env, info, 2, argv) < 0)
+                return NULL;
+        ev = js_event_new_from_args(env, JS_EVENT_MESSAGE, argv[0], argv[1]);
+        if (!ev)
+                return NULL;
+        return js_boolean(env, js_event_push(ev, false));
+}
+
+/* output(appId, stream, text) → false when dropped */
+static napi_value js_binding_output_cb(napi_env env, napi_callback_info info) {
+        napi_value argv[3];
+        int32_t stream = 0;
+        JsEvent *ev;
+
+        if (js_args_get(env, info, 3, argv) < 0)
+                return NULL;
+        napi_get_value_int32(env, argv[1], &stream);
+        ev = js_event_new_from_args(env, JS_EVENT_OUTPUT, argv[0], argv[2]);
+        if (!ev)
+                return NULL;
+        ev->number = stream == 2 ? 2 : 1;
+        return js_boolean(env, js_event_push(ev, false));
+}
+
+/* exited(appId, code, reason, message); never dropped */
+static napi_value js_binding_exited_cb(napi_env env, napi_callback_info info) {
+        napi_value argv[4];
+        int32_t code = 1;
+        JsEvent *ev;
+
+        if (js_args_get(env, info, 4, argv) < 0)
+                return NULL;
+        napi_get_value_int32(env, argv[1], &code);
+        ev = js_event_new_from_args(env, JS_EVENT_EXITED, argv[0], argv[3]);
+        if (!ev)
+                return NULL;
+        ev->number = code;
+        ev->reason = js_value_dup_string(env, argv[2], NULL);
+        if (!ev->reason)
+                ev->reason = g_strdup("failed");
+        js_event_push(ev, true);
+        return NULL;
+}
+
+/* log(text): the bootstrap's own trouble, for the daemon's journal */
+static napi_value js_binding_log_cb(napi_env env, napi_callback_info info) {
+        g_autofree char *text = NULL;
+        napi_value argv[1];
+
+        if (js_args_get(env, info, 1, argv) < 0)
+                return NULL;
+        text = js_value_dup_string(env, argv[0], NULL);
+        g_log_structured(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "MESSAGE", "%s",
+                         text ?: "(not a string)");
+        return NULL;
+}
+
+static void js_request_call_cb(napi_env env, napi_value dispatch, void *context, void *data) {
+        g_autoptr(JsRequest) req = data;
+        napi_value argv[5], undefined;
+
+        /* env is NULL when the function is torn down with requests queued. */
+        if (!env)
+                return;
+        napi_get_undefined(env, &undefined);
+        napi_create_string_utf8(env, js_request_kind_names[req->kind], NAPI_AUTO_LENGTH, &argv[0]);
+        argv[1] = argv[2] = argv[3] = undefined;
+        if (req->app_id)
+                napi_create_string_utf8(env, req->app_id, NAPI_AUTO_LENGTH, &argv[1]);
+        if (req->text)
+                napi_create_string_utf8(env, req->text, NAPI_AUTO_LENGTH, &argv[2]);
+        if (req->payload)
+                napi_create_string_utf8(env, req->payload, req->payload_size, &argv[3]);
+        napi_create_uint32(env, req->window_id, &argv[4]);
+        /* An exception goes to the bootstrap's uncaughtException handler. */
+        napi_call_function(env, undefined, dispatch, G_N_ELEMENTS(argv), argv, NULL);
+}
+
+static void js_requests_finalize_cb(napi_env env, void *data, void *hint) {
+        g_mutex_lock(&runtime.lock);
+        runtime.requests = NULL;
+        g_mutex_unlock(&runtime.lock);
+}
+
+/* init(dispatch): from now on requests from the daemon reach dispatch() */
+static napi_value js_binding_init_cb(napi_env env, napi_callback_info info) {
+        napi_threadsafe_function tsfn;
+        napi_value argv[1], name;
+
+        if (js_args_get(env, info, 1, argv) < 0)
+                return NULL;
+        napi_create_string_utf8(env, "appd-requests", NAPI_AUTO_LENGTH, &name);
+        /* The function stays referenced, which keeps the bootstrap's event
+         * loop alive until close(). */
+        if (napi_create_threadsafe_function(env, argv[0], NULL, name, JS_REQUEST_QUEUE_MAX, 1,
+                                            NULL, js_requests_finalize_cb, NULL,
+                                            js_request_call_cb, &tsfn) != napi_ok) {
+                napi_throw_error(env, NULL, "appd binding: cannot create the request queue");
+                return NULL;
+        }
+        g_mutex_lock(&runtime.lock);
+        runtime.requests = tsfn;
+        runtime.ready = true;
+        g_cond_broadcast(&runtime.cond);
+        g_mutex_unlock(&runtime.lock);
+        return NULL;
+}
+
+/* close(): every app has ended; let the bootstrap's event loop run dry */
+static napi_value js_binding_close_cb(napi_env env, napi_callback_info info) {
+        napi_threadsafe_function tsfn;
+
+        g_mutex_lock(&runtime.lock);
+        tsfn = runtime.requests;
+        g_mutex_unlock(&runtime.lock);
+        if (tsfn)
+                napi_release_threadsafe_function(tsfn, napi_tsfn_abort);
+        return NULL;
+}
+
+static napi_value js_binding_init_module_cb(napi_env env, napi_value exports) {
+        static const struct {
+                const char *name;
+                napi_callback cb;
+        } functions[] = {
+                { "init", js_binding_init_cb },
+                { "send", js_binding_send_cb },
+                { "output", js_binding_output_cb },
+                { "exited", js_binding_exited_cb },
+                { "log", js_binding_log_cb },
+                { "close", js_binding_close_cb },
+        };
+        napi_value value;
+
+        /* Workers inherit linked bindings; app code there must not get the
+         * power to speak for other apps. */
+        if (g_thread_self() != runtime.js_thread || runtime.binding_taken)
+                return exports;
+        runtime.binding_taken = true;
+
+        for (size_t i = 0; i < G_N_ELEMENTS(functions); i++) {
+                napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].cb,
+                                     NULL, &value);
+                napi_set_named_property(env, exports, functions[i].name, value);
+        }
+        napi_create_string_utf8(env, appd_js_worker, NAPI_AUTO_LENGTH, &value);
+        napi_set_named_property(env, exports, "workerSource", value);
+        napi_create_string_utf8(env, appd_js_electron, NAPI_AUTO_LENGTH, &value);
+        napi_set_named_property(env, exports, "electronSource", value);
+        return exports;
+}
+
+/* ---- the js thread ----------------------------------------------------- */
+
+static void js_env_started_cb(NodeShimEnv *env, void *user_data) {
+        g_mutex_lock(&runtime.lock);
+        runtime.env = env;
+        g_mutex_unlock(&runtime.lock);
+}
+
+static gpointer js_thread_cb(gpointer user_data) {
+        bool was_ready;
+        int r;
+
+        runtime.js_thread = g_thread_self();
+        r = node_shim_run(appd_js_bootstrap, "appd", js_binding_init_module_cb,
+                          js_env_started_cb, NULL);
+
+        g_mutex_lock(&runtime.lock);
+        was_ready = runtime.ready;
+        runtime.env = NULL;
+        runtime.done = true;
+        runtime.status = r;
+        g_cond_broadcast(&runtime.cond);
+        g_mutex_unlock(&runtime.lock);
+
+        if (was_ready) {
+                JsEvent *ev = g_new0(JsEvent, 1);
+
+                ev->kind = JS_EVENT_RUNTIME_GONE;
+                js_event_push(ev, true);
+        }
+        return NULL;
+}
+
+/* ---- main thread ------------------------------------------------------- */
+
+static void js_runtime_clear(void) {
+        JsEvent *ev;
+
+        g_mutex_lock(&runtime.lock);
+        if (runtime.events_source) {
+                g_source_destroy(runtime.events_source);
+                g_clear_pointer(&runtime.events_source, g_source_unref);
+        }
+        while ((ev = g_queue_pop_head(&runtime.events)))
+                js_event_free(ev);
+        runtime.events_bytes = 0;
+        runtime.ready = runtime.done = false;
+        runtime.requests = NULL;
+        runtime.env = NULL;
+        runtime.js_thread = NULL;
+        runtime.binding_taken = false;
+        g_mutex_unlock(&runtime.lock);
+
+        g_clear_pointer(&runtime.apps, g_hash_table_unref);
+        g_clear_pointer(&runtime.main_context, g_main_context_unref);
+        runtime.thread = NULL;
+        runtime.running = false;
+}
+
+int js_runtime_start(GMainContext *main_context, const JsRuntimeCallbacks *callbacks,
+                     gpointer user_data) {
+        g_autoptr(GError) error = NULL;
+        gint64 deadline;
+        bool ready, done;
+        int r;
+
+        if (runtime.thread)
+                return -EALREADY;
+        r = node_shim_process_init();
+        if (r < 0)
+                return r;
+
+        runtime.main_context = g_main_context_ref(main_context ?: g_main_context_default());
+        runtime.callbacks = *callbacks;
+        runtime.user_data = user_data;
+        runtime.apps = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+        runtime.thread = g_thread_try_new("appd-js", js_thread_cb, NULL, &error);
+        if (!runtime.thread) {
+                g_warning("Failed to start the js thread: %s", error->message);
+                js_runtime_clear();
+                return -EAGAIN;
+        }
+
+        deadline = g_get_monotonic_time() + JS_START_TIMEOUT_USEC;
+        g_mutex_lock(&runtime.lock);
+        while (!runtime.ready && !runtime.done)
+                if (!g_cond_wait_until(&runtime.cond, &runtime.lock, deadline))
+                        break;
+        ready = runtime.ready && !runtime.done;
+        done = runtime.done;
+        r = runtime.status;
+        if (!ready && !done && runtime.env)
+                node_shim_stop(runtime.env);
+        g_mutex_unlock(&runtime.lock);
+
+        if (!ready) {
+                g_thread_join(runtime.thread);
+                js_runtime_clear();
+                if (!done)
+                        return -ETIMEDOUT;
+                return r < 0 ? r : -EIO;
+        }
+        runtime.running = true;
+        return 0;
+}
+
+void js_runtime_stop(void) {
+        g_autoptr(JsRequest) req = NULL;
+        gint64 deadline;
+
+        if (!runtime.thread)
+                return;
+        runtime.running = false;
+
+        /* Ask the bootstrap to terminate its Workers and end its loop... */
+        req = g_new0(JsRequest, 1);
+        req->kind = JS_REQUEST_SHUTDOWN;
+        g_mutex_lock(&runtime.lock);
+        if (runtime.requests &&
+            napi_call_threadsafe_function(runtime.requests, req, napi_tsfn_nonblocking) == napi_ok)
+                req = NULL;
+
+        /* ...and if that takes too long, stop the environment; freeing it
+         * terminates and joins the Workers. */
+        deadline = g_get_monotonic_time() + JS_STOP_GRACE_USEC;
+        while (!runtime.done)
+                if (!g_cond_wait_until(&runtime.cond, &runtime.lock, deadline))
+                        break;
+        if (!runtime.done && runtime.env) {
+                g_warning("The JavaScript runtime did not stop in time, stopping it");
+                node_shim_stop(runtime.env);
+        }
+        g_mutex_unlock(&runtime.lock);
+
+        g_thread_join(runtime.thread);
+        js_runtime_clear();
+}
+
+/* Takes `req`. */
+static int js_request_queue(JsRequest *req) {
+        napi_status status = napi_closing;
+
+        g_mutex_lock(&runtime.lock);
+        if (runtime.requests)
+                status = napi_call_threadsafe_function(runtime.requests, req, napi_tsfn_nonblocking);
+        g_mutex_unlock(&runtime.lock);
+
+        if (status == napi_ok)
+                return 0;
+        js_request_free(req);
+        return status == napi_queue_full ? -ENOBUFS : -ENOTCONN;
+}
+
+static int js_request_new(JsRequestKind kind, const char *app_id, JsRequest **ret) {
+        JsRequest *req;
+
+        if (!runtime.running)
+                return -ENOTCONN;
+        if (!app_id || !*app_id)
+                return -EINVAL;
+        if (kind != JS_REQUEST_START && !g_hash_table_contains(runtime.apps, app_id))
+                return -ESRCH;
+
+        req = g_new0(JsRequest, 1);
+        req->kind = kind;
+        req->app_id = g_strdup(app_id);
+        *ret = req;
+        return 0;
+}
+
+static char *js_app_spec_to_json(const JsAppSpec *spec) {
+        g_autoptr(JsonBuilder) builder = json_builder_new();
+        g_autoptr(JsonGenerator) generator = json_generator_new();
+        g_autoptr(JsonNode) root = NULL;
+
+        json_builder_begin_object(builder);
+        json_builder_set_member_name(builder, "name");
+        json_builder_add_string_value(builder, spec->name ?: spec->app_id);
+        json_builder_set_member_name(builder, "version");
+        json_builder_add_string_value(builder, spec->version ?: "");
+        json_builder_set_member_name(builder, "appDir");
+        json_builder_add_string_value(builder, spec->app_dir);
+        json_builder_set_member_name(builder, "mainPath");
+        json_builder_add_string_value(builder, spec->main_path);
+        json_builder_set_member_name(builder, "userDataDir");
+        json_builder_add_string_value(builder, spec->user_data_dir ?: "");
+        json_builder_set_member_name(builder, "args");
+        json_builder_begin_array(builder);
+        for (const char *const *a = spec->args; a && *a; a++)
+                json_builder_add_string_value(builder, *a);
+        json_builder_end_array(builder);
+        json_builder_set_member_name(builder, "maxOldGenerationMb");
+        json_builder_add_int_value(builder, spec->max_old_generation_mb);
+        json_builder_end_object(builder);
+
+        root = json_builder_get_root(builder);
+        json_generator_set_root(generator, root);
+        return json_generator_to_data(generator, NULL);
+}
+
+int js_app_start(const JsAppSpec *spec) {
+        g_autoptr(JsRequest) req = NULL;
+        int r;
+
+        if (!spec || !spec->app_dir || !g_path_is_absolute(spec->app_dir) ||
+            !spec->main_path || !g_path_is_absolute(spec->main_path))
+                return -EINVAL;
+        r = js_request_new(JS_REQUEST_START, spec->app_id, &req);
+        if (r < 0)
+                return r;
+        if (g_hash_table_contains(runtime.apps, spec->app_id))
+                return -EEXIST;
+        req->text = js_app_spec_to_json(spec);
+
+        r = js_request_queue(g_steal_pointer(&req));
+        if (r < 0)
+                return r;
+        g_hash_table_add(runtime.apps, g_strdup(spec->app_id));
+        return 0;
+}
+
+int js_app_post(const char *app_id, const char *json) {
+        g_autoptr(JsRequest) req = NULL;
+        int r;
+
+        if (!json)
+                return -EINVAL;
+        r = js_request_new(JS_REQUEST_POST, app_id, &req);
+        if (r < 0)
+                return r;
+        req->text = g_strdup(json);
+        return js_request_queue(g_steal_pointer(&req));
+}
+
+int js_app_post_ipc(const char *app_id, guint window_id, const char *channel,
+                    const void *payload, size_t size) {
+        g_autoptr(JsRequest) req = NULL;
+        int r;
+
+        if (!channel || (!payload && size > 0))
+                return -EINVAL;
+        r = js_request_new(JS_REQUEST_IPC, app_id, &req);
+        if (r < 0)
+                return r;
+        req->window_id = window_id;
+        req->text = g_strdup(channel);
+        req->payload = g_malloc(size + 1);
+        if (size > 0)
+                memcpy(req->payload, payload, size);
+        req->payload[size] = '\0';
+        req->payload_size = size;
+        return js_request_queue(g_steal_pointer(&req));
+}
+
+int js_app_kill(const char *app_id) {
+        g_autoptr(JsRequest) req = NULL;
+        int r;
+
+        r = js_request_new(JS_REQUEST_KILL, app_id, &req);
+        if (r < 0)
+                return r;
+        return js_request_queue(g_steal_pointer(&req));
+}

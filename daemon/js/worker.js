@@ -1,0 +1,62 @@
+// The first code in every app's Worker: make require('electron') resolve to
+// the daemon's electron module, then run the app's main script as CommonJS.
+'use strict';
+
+const { parentPort, workerData } = require('worker_threads');
+const Module = require('module');
+const vm = require('vm');
+
+const spec = workerData;
+
+const makeElectron = vm.runInThisContext(spec.electronSource, {
+  filename: 'appd:electron.js',
+});
+const electron = makeElectron(require, {
+  appId: spec.appId,
+  name: spec.name,
+  version: spec.version,
+  appDir: spec.appDir,
+  userDataDir: spec.userDataDir,
+  windowCounter: spec.windowCounter,
+  post(msg) {
+    parentPort.postMessage(JSON.stringify(msg));
+  },
+});
+
+// As Electron does: 'electron' resolves to a fixed cache key that holds the
+// ready-made module, so no file on disk can stand in for it.
+const electronModule = new Module('electron', null);
+electronModule.filename = 'electron';
+electronModule.loaded = true;
+electronModule.exports = electron.exports;
+Module._cache.electron = electronModule;
+
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request === 'electron' || request === 'electron/main') return 'electron';
+  return resolveFilename.call(this, request, ...rest);
+};
+
+// Daemon events arrive on the parent port; listening also keeps the app
+// alive with no windows, as an Electron main process stays alive until it
+// quits.
+parentPort.on('message', (msg) => electron.dispatch(msg));
+
+// A Worker's own stdio is asynchronous and loses what is still buffered
+// when the app calls process.exit(); messages on parentPort are drained
+// before the Worker's exit is seen, so output goes that way, in order.
+for (const [stream, fd] of [[process.stdout, 1], [process.stderr, 2]]) {
+  stream.write = function (chunk, encoding, callback) {
+    if (typeof encoding === 'function') callback = encoding;
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    parentPort.postMessage({ fd, text });
+    if (typeof callback === 'function') process.nextTick(callback);
+    return true;
+  };
+}
+
+process.type = 'browser';
+process.argv = [process.execPath, spec.appDir, ...(spec.args || [])];
+
+Module._load(spec.mainPath, null, true);
+setImmediate(() => electron.emitReady());

@@ -1,0 +1,55 @@
+/* One BrowserWindow's view: a GtkWindow holding a WebKitWebView that shows
+ * the app's pages (app:// URLs map to the app folder) and, when a preload
+ * is given, the ipcRenderer bridge.  It knows nothing about the bus: it
+ * reports through signals and is driven through app_window_*().
+ *
+ * Signals:
+ *   ready (guint64 xid)              once, when the window has a surface
+ *   load-event (gchar *event, gchar *url)   "started", "committed", "finished"
+ *   load-error (gchar *url, gint code, gchar *description)  Electron net error code
+ *   page-title (gchar *title)
+ *   close-requested ()               the window never closes by itself
+ *   ipc-message (gchar *channel, gchar *payload)  ipcRenderer.send(), JSON array text
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define APP_TYPE_WINDOW (app_window_get_type())
+G_DECLARE_FINAL_TYPE(AppWindow, app_window, APP, WINDOW, GtkWindow)
+
+typedef struct {
+        const char *app_id;
+        const char *app_dir;         /* absolute; app:// is served from here */
+        const char *data_dir;        /* website data (cookies, storage) */
+        const char *cache_dir;
+        const char *title;           /* NULL: none */
+        int width, height;
+        const char *preload_path;    /* NULL: no preload, no ipc */
+        const char *preload_source;
+        gboolean console_to_stdout;  /* page console → stdout (debugging) */
+        gboolean developer_extras;   /* Web Inspector */
+} AppWindowOptions;
+
+AppWindow *app_window_new(const AppWindowOptions *options);
+
+/* Realize the window (emitting "ready") and show it unless `hidden`. */
+void app_window_start(AppWindow *self, gboolean hidden);
+
+/* Request a position, honoured on X11 once the window is mapped. */
+void app_window_set_position(AppWindow *self, int x, int y);
+
+void app_window_load_url(AppWindow *self, const char *url);
+void app_window_set_visible(AppWindow *self, gboolean visible);
+
+/* Deliver webContents.send(channel, ...args) to the preload's ipcRenderer
+ * listeners; `payload` is the JSON array of args (`size` bytes, no NUL
+ * needed).  Dropped when the window has no preload. */
+void app_window_send_ipc(AppWindow *self, const char *channel, const char *payload, size_t size);
+
+/* Electron net error code for a load failure reported by WebKit. */
+int app_window_net_error_from_gerror(const GError *error);
+
+G_END_DECLS

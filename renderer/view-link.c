@@ -1,0 +1,293 @@
+#include "view-link.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "appd-protocol.h"
+#include "bus-source.h"
+
+#define VIEW_LINK_MAX_CHANNEL 256
+
+struct ViewLink {
+        sd_bus *bus;
+        sd_bus_slot *vtable_slot;
+        guint source_id;
+        AppWindow *window;
+        gboolean destroyed;
+        gboolean done;
+        ViewLinkDoneFunc done_cb;
+        gpointer user_data;
+};
+
+static void view_link_finish(ViewLink *link, int exit_status) {
+        if (link->done)
+                return;
+        link->done = TRUE;
+        if (link->done_cb)
+                link->done_cb(link, exit_status, link->user_data);
+}
+
+/* ---- calls to the Host ---------------------------------------------- */
+
+static int host_reply_cb(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+
+        /* Nothing waits for these replies; a failure is worth a line in
+         * the log and no more. */
+        if (e)
+                g_message("Host.%s failed: %s", (const char *) userdata, e->message ? e->message : e->name);
+        return 0;
+}
+
+static void host_send_message(ViewLink *link, sd_bus_message *m, const char *member) {
+        int r;
+
+        r = sd_bus_call_async(link->bus, NULL, m, host_reply_cb, (void *) member, 0);
+        if (r < 0)
+                g_warning("Cannot call Host.%s: %s", member, g_strerror(-r));
+}
+
+static void host_call(ViewLink *link, const char *member, const char *types, ...) {
+        g_autoptr(sd_bus_message) m = NULL;
+        va_list ap;
+        int r;
+
+        if (link->done)
+                return;
+
+        /* No destination: on a peer-to-peer link there is no bus to route. */
+        r = sd_bus_message_new_method_call(link->bus, &m, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, member);
+        if (r >= 0 && types) {
+                va_start(ap, types);
+                r = sd_bus_message_appendv(m, types, ap);
+                va_end(ap);
+        }
+        if (r < 0) {
+                g_warning("Cannot build Host.%s: %s", member, g_strerror(-r));
+                return;
+        }
+        host_send_message(link, m, member);
+}
+
+static void window_ready_cb(AppWindow *window, guint64 xid, ViewLink *link) {
+        host_call(link, "Ready", "t", (uint64_t) xid);
+}
+
+static void window_load_event_cb(AppWindow *window, const char *event, const char *url, ViewLink *link) {
+        host_call(link, "LoadChanged", "ss", event, url);
+}
+
+static void window_load_error_cb(AppWindow *window, const char *url, int code, const char *description,
+                                 ViewLink *link) {
+        host_call(link, "LoadFailed", "sis", url, (int32_t) code, description);
+}
+
+static void window_page_title_cb(AppWindow *window, const char *title, ViewLink *link) {
+        host_call(link, "TitleChanged", "s", title);
+}
+
+static void window_close_requested_cb(AppWindow *window, ViewLink *link) {
+        host_call(link, "CloseRequested", NULL);
+}
+
+static void window_ipc_message_cb(AppWindow *window, const char *channel, const char *payload, ViewLink *link) {
+        g_autoptr(sd_bus_message) m = NULL;
+        int r;
+
+        if (link->done)
+                return;
+
+        r = sd_bus_message_new_method_call(link->bus, &m, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, "Send");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", channel);
+        if (r >= 0)
+                r = sd_bus_message_append_array(m, 'y', payload, strlen(payload));
+        if (r < 0) {
+                g_warning("Cannot build Host.Send on %s: %s", channel, g_strerror(-r));
+                return;
+        }
+        host_send_message(link, m, "Send");
+}
+
+/* ---- org.appd.Appd1.View -------------------------------------------- */
+
+static int method_LoadURL(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        ViewLink *link = userdata;
+        const char *url;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &url);
+        if (r < 0)
+                return r;
+        if (!*url)
+                return sd_bus_error_set(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Empty URL");
+        if (!link->window)
+                return sd_bus_error_set(ret_error, SD_BUS_ERROR_FAILED, "Window is gone");
+
+        app_window_load_url(link->window, url);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_SetTitle(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        ViewLink *link = userdata;
+        const char *title;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &title);
+        if (r < 0)
+                return r;
+        if (!link->window)
+                return sd_bus_error_set(ret_error, SD_BUS_ERROR_FAILED, "Window is gone");
+
+        gtk_window_set_title(GTK_WINDOW(link->window), title);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_SetVisible(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        ViewLink *link = userdata;
+        int visible, r;
+
+        r = sd_bus_message_read(m, "b", &visible);
+        if (r < 0)
+                return r;
+        if (!link->window)
+                return sd_bus_error_set(ret_error, SD_BUS_ERROR_FAILED, "Window is gone");
+
+        app_window_set_visible(link->window, visible);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_Send(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        ViewLink *link = userdata;
+        const char *channel;
+        const void *payload;
+        size_t size;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &channel);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read_array(m, 'y', &payload, &size);
+        if (r < 0)
+                return r;
+
+        if (!*channel || strlen(channel) > VIEW_LINK_MAX_CHANNEL)
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "Channel must be 1–%d bytes", VIEW_LINK_MAX_CHANNEL);
+        if (size > APPD_IPC_MAX_PAYLOAD)
+                return sd_bus_error_setf(ret_error, APPD_ERROR_TOO_LARGE,
+                                         "Payload of %zu bytes exceeds %u", size, APPD_IPC_MAX_PAYLOAD);
+
+        if (link->window)
+                app_window_send_ipc(link->window, channel, size > 0 ? payload : "", size);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_Destroy(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        ViewLink *link = userdata;
+        g_autoptr(AppWindow) window = g_steal_pointer(&link->window);
+        int r;
+
+        link->destroyed = TRUE;
+        r = sd_bus_reply_method_return(m, NULL);
+
+        if (window) {
+                g_signal_handlers_disconnect_by_data(window, link);
+                gtk_window_destroy(GTK_WINDOW(window));
+        }
+
+        /* The reply must reach the daemon before we go. */
+        (void) sd_bus_flush(link->bus);
+        view_link_finish(link, 0);
+        return r;
+}
+
+static const sd_bus_vtable view_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD_WITH_ARGS("LoadURL", SD_BUS_ARGS("s", url), SD_BUS_NO_RESULT, method_LoadURL, 0),
+        SD_BUS_METHOD_WITH_ARGS("SetTitle", SD_BUS_ARGS("s", title), SD_BUS_NO_RESULT, method_SetTitle, 0),
+        SD_BUS_METHOD_WITH_ARGS("SetVisible", SD_BUS_ARGS("b", visible), SD_BUS_NO_RESULT, method_SetVisible, 0),
+        SD_BUS_METHOD_WITH_ARGS("Send", SD_BUS_ARGS("s", channel, "ay", args), SD_BUS_NO_RESULT, method_Send, 0),
+        SD_BUS_METHOD_WITH_ARGS("Destroy", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_Destroy, 0),
+        SD_BUS_VTABLE_END
+};
+
+/* ---- connection ----------------------------------------------------- */
+
+static void link_closed_cb(sd_bus *bus, int error, gpointer user_data) {
+        ViewLink *link = user_data;
+
+        link->source_id = 0;
+        if (link->destroyed)
+                g_debug("Link to appd closed after Destroy");
+        else
+                g_warning("Link to appd lost (%s); exiting", g_strerror(-error));
+        view_link_finish(link, link->destroyed ? 0 : 1);
+}
+
+ViewLink *view_link_new(int fd, const char *app_id, ViewLinkDoneFunc done_cb, gpointer user_data, GError **error) {
+        g_autoptr(sd_bus) bus = NULL;
+        ViewLink *link;
+        int r;
+
+        r = sd_bus_new(&bus);
+        if (r >= 0)
+                r = sd_bus_set_fd(bus, fd, fd);
+        /* The daemon is the server and authenticates no one: the socketpair
+         * it handed us is the identity. */
+        if (r >= 0)
+                r = sd_bus_set_anonymous(bus, 1);
+        if (r >= 0)
+                r = sd_bus_set_description(bus, app_id ? app_id : "appd");
+        if (r >= 0)
+                r = sd_bus_start(bus);
+        if (r < 0) {
+                g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-r),
+                            "Cannot connect to appd on fd %d: %s", fd, g_strerror(-r));
+                return NULL;
+        }
+
+        link = g_new0(ViewLink, 1);
+        link->bus = g_steal_pointer(&bus);
+        link->done_cb = done_cb;
+        link->user_data = user_data;
+
+        r = sd_bus_add_object_vtable(link->bus, &link->vtable_slot, APPD_VIEW_PATH, APPD_VIEW_IFACE,
+                                     view_vtable, link);
+        if (r < 0) {
+                g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-r),
+                            "Cannot export %s: %s", APPD_VIEW_PATH, g_strerror(-r));
+                view_link_free(link);
+                return NULL;
+        }
+
+        link->source_id = bus_source_attach(link->bus, NULL, link_closed_cb, link);
+        return link;
+}
+
+void view_link_set_window(ViewLink *link, AppWindow *window) {
+        g_return_if_fail(link && !link->window);
+
+        link->window = g_object_ref(window);
+        g_signal_connect(window, "ready", G_CALLBACK(window_ready_cb), link);
+        g_signal_connect(window, "load-event", G_CALLBACK(window_load_event_cb), link);
+        g_signal_connect(window, "load-error", G_CALLBACK(window_load_error_cb), link);
+        g_signal_connect(window, "page-title", G_CALLBACK(window_page_title_cb), link);
+        g_signal_connect(window, "close-requested", G_CALLBACK(window_close_requested_cb), link);
+        g_signal_connect(window, "ipc-message", G_CALLBACK(window_ipc_message_cb), link);
+}
+
+void view_link_free(ViewLink *link) {
+        if (!link)
+                return;
+
+        if (link->window) {
+                g_signal_handlers_disconnect_by_data(link->window, link);
+                g_clear_object(&link->window);
+        }
+        if (link->source_id)
+                g_source_remove(link->source_id);
+        sd_bus_slot_unref(link->vtable_slot);
+        sd_bus_flush_close_unref(link->bus);
+        g_free(link);
+}
