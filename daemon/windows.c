@@ -493,6 +493,12 @@ void window_load_url(Window *w, const char *url) {
         g_free(w->url);
         w->url = g_strdup(url);
         bus_emit_window_changed(w, "URL");
+        /* Loading from the moment a load is asked for, as
+         * webContents.isLoading() is. */
+        if (!w->loading) {
+                w->loading = TRUE;
+                bus_emit_window_changed(w, "Loading");
+        }
         if (w->ready)
                 (void) view_call(w, "LoadURL", "s", url);
         else if (!w->renderer && !w->destroying)

@@ -28,6 +28,8 @@ export XDG_RUNTIME_DIR="$tmp/run" HOME="$tmp/home"
 mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$HOME"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 unset WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS
+# No accessibility bus: nothing here reads it, and activating it costs time.
+export GTK_A11Y=none NO_AT_BRIDGE=1
 
 if [ -n "$x11" ]; then
     # Xvfb picks a free display number and writes it to fd 3.

@@ -146,8 +146,10 @@ static void test_list_and_quit(void) {
 
         {
                 g_autofree char *log = harness_log(h);
+                if (!strstr(log, "[idle] idle quitting after"))
+                        g_printerr("appd log:\n%s\n", log);
                 g_assert_nonnull(strstr(log, "[idle] idle ready: idle 2.0.0"));
-                g_assert_nonnull(strstr(log, "[idle] idle quitting after some ticks"));
+                g_assert_nonnull(strstr(log, "[idle] idle quitting after"));
         }
 }
 
@@ -228,6 +230,53 @@ static void test_oom_beside_other(void) {
         g_assert_true(harness_wait_for(app_not_listed, "second", 5000));
 }
 
+static GVariant *manager_call(const char *method, GVariant *args, GError **error) {
+        g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
+        return g_dbus_connection_call_sync(bus, "org.appd.Appd1", "/org/appd/Appd1",
+                                           "org.appd.Appd1.Manager", method, args, NULL,
+                                           G_DBUS_CALL_FLAGS_NONE, 10000, NULL, error);
+}
+
+/* Callers other than appctl get named errors for what they get wrong, and
+ * the daemon keeps serving. */
+static void test_hostile_caller(void) {
+        g_autoptr(GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL, e5 = NULL;
+        g_autoptr(GVariant) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL;
+        g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func(g_free);
+        g_autofree char *app = harness_app("exit-code");
+        g_autofree char *big = g_strnfill(2 * 1024 * 1024, 'x');
+        const char *one_big[] = { big, NULL };
+
+        const char *none[] = { NULL };
+
+        r1 = manager_call("Open", g_variant_new("(s^as)", "relative/path", none), &e1);
+        g_assert_null(r1);
+        g_assert_true(g_dbus_error_is_remote_error(e1));
+        g_assert_nonnull(strstr(e1->message, "absolute"));
+
+        for (int i = 0; i < 2000; i++)
+                g_ptr_array_add(many, g_strdup("a"));
+        g_ptr_array_add(many, NULL);
+        r2 = manager_call("Open", g_variant_new("(s^as)", app, many->pdata), &e2);
+        g_assert_null(r2);
+        g_assert_nonnull(strstr(e2->message, "arguments"));
+
+        r3 = manager_call("Open", g_variant_new("(s^as)", app, one_big), &e3);
+        g_assert_null(r3);
+        g_assert_nonnull(strstr(e3->message, "bytes"));
+
+        r4 = manager_call("QuitApp", g_variant_new("(s)", "../../etc"), &e4);
+        g_assert_null(r4);
+        g_assert_cmpstr(g_dbus_error_get_remote_error(e4), ==, "org.appd.Appd1.Error.NoSuchApp");
+
+        /* Wrong signature: sd-bus refuses it before any handler runs. */
+        r5 = manager_call("Open", g_variant_new("(i)", 5), &e5);
+        g_assert_null(r5);
+
+        /* Still serving. */
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", "--wait", app, NULL), ==, 3);
+}
+
 static void test_second_daemon_refused(void) {
         g_autoptr(GError) error = NULL;
         g_autofree char *out = NULL, *err = NULL;
@@ -257,6 +306,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/manager/unknown-app", test_unknown_app);
         g_test_add_func("/manager/kill-spinning-beside-other", test_kill_spinning_beside_other);
         g_test_add_func("/manager/oom-beside-other", test_oom_beside_other);
+        g_test_add_func("/manager/hostile-caller", test_hostile_caller);
         g_test_add_func("/manager/second-daemon-refused", test_second_daemon_refused);
 
         r = g_test_run();
