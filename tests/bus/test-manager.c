@@ -50,14 +50,25 @@ static void test_app_api(void) {
         g_assert_cmpint(rc, ==, 0);
 }
 
+static gboolean app_listed(gpointer id);
+static gboolean app_not_listed(gpointer id);
+
+/* One app's uncaught exception ends that app only. */
 static void test_exception_reported(void) {
         g_autofree char *app = harness_app("throws");
+        g_autofree char *second = harness_app("second");
         g_autofree char *err = NULL;
-        int rc = harness_appctl(NULL, &err, "open", "--wait", app, NULL);
+        int rc;
 
-        g_assert_cmpint(rc, !=, 0);
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", second, NULL), ==, 0);
+        rc = harness_appctl(NULL, &err, "open", "--wait", app, NULL);
+        g_assert_cmpint(rc, ==, 1);
         g_assert_nonnull(strstr(err, "exception"));
         g_assert_nonnull(strstr(err, "deliberate failure from the throws app"));
+
+        g_assert_true(app_listed("second"));
+        g_assert_cmpint(harness_appctl(NULL, NULL, "quit", "second", NULL), ==, 0);
+        g_assert_true(harness_wait_for(app_not_listed, "second", 5000));
 }
 
 static void test_missing_module_reported(void) {

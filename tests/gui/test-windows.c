@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
 #include <string.h>
 
 #include "harness.h"
@@ -232,6 +233,63 @@ static void test_kill_app_with_window(void) {
         g_assert_cmpuint(find_window("hello"), ==, 0);
 }
 
+static gboolean log_has(gpointer needle) {
+        g_autofree char *log = harness_log(h);
+        return strstr(log, needle) != NULL;
+}
+
+static void test_renderer_killed(void) {
+        g_autofree char *app = harness_app("renderer-gone");
+        g_autoptr(GSubprocess) waiter = NULL;
+        g_autoptr(GVariant) pid_v = NULL;
+        g_autoptr(GError) error = NULL;
+        const char *argv[] = { APPCTL_BIN, "open", "--wait", app, NULL };
+        WindowWait wait = { "renderer-gone", 0 };
+        int pid;
+
+        waiter = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_NONE, &error);
+        g_assert_no_error(error);
+        g_assert_true(harness_wait_for(window_loaded, &wait, 30000));
+        g_assert_true(harness_wait_for(log_has, "[renderer-gone] loaded; waiting", 10000));
+        pid_v = window_property(wait.id, "RendererPid");
+        pid = (int) g_variant_get_uint32(pid_v);
+        g_assert_cmpint(pid, >, 0);
+        g_assert_cmpint(kill(pid, SIGKILL), ==, 0);
+
+        g_assert_true(g_subprocess_wait(waiter, NULL, &error));
+        g_assert_no_error(error);
+        if (g_subprocess_get_exit_status(waiter) != 0) {
+                g_autofree char *log = harness_log(h);
+                g_printerr("appd log:\n%s\n", log);
+        }
+        g_assert_cmpint(g_subprocess_get_exit_status(waiter), ==, 0);
+        g_assert_true(log_has("[renderer-gone] render-process-gone: killed"));
+        g_assert_true(log_has("[renderer-gone] reloaded: app://renderer-gone/index.html"));
+}
+
+/* Stopping the daemon ends every app and every renderer. */
+static void test_daemon_stop_leaves_nothing(void) {
+        g_autofree char *demo = g_build_filename(SOURCE_DIR, "examples", "hello", NULL);
+        g_autofree char *idle = harness_app("idle");
+        g_autoptr(GArray) pids = g_array_new(FALSE, FALSE, sizeof(int));
+        g_autoptr(GVariant) pid_v = NULL;
+        WindowWait wait = { "hello", 0 };
+        int pid;
+
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", demo, NULL), ==, 0);
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", idle, NULL), ==, 0);
+        g_assert_true(harness_wait_for(window_loaded, &wait, 30000));
+        pid_v = window_property(wait.id, "RendererPid");
+        pid = (int) g_variant_get_uint32(pid_v);
+        g_array_append_val(pids, pid);
+        collect_descendants(pid, pids);
+        g_assert_cmpuint(pids->len, >=, 2);
+
+        harness_stop(h);
+        h = NULL;
+        g_assert_true(harness_wait_for(pids_gone, pids, 10000));
+}
+
 int main(int argc, char **argv) {
         int r;
 
@@ -240,8 +298,11 @@ int main(int argc, char **argv) {
         g_test_add_func("/windows/ipc-both-ways", test_ipc_both_ways);
         g_test_add_func("/windows/scheme-stays-in-app", test_scheme_stays_in_app);
         g_test_add_func("/windows/kill-app-with-window", test_kill_app_with_window);
+        g_test_add_func("/windows/renderer-killed", test_renderer_killed);
+        g_test_add_func("/windows/daemon-stop-leaves-nothing", test_daemon_stop_leaves_nothing);
         h = harness_start();
         r = g_test_run();
-        harness_stop(h);
+        if (h)
+                harness_stop(h);
         return r;
 }
