@@ -63,7 +63,8 @@ if [ -z "$headless" ]; then
 fi
 
 start=$(date +%s%N)
-"$appctl" open "$demo" >/dev/null
+"$appctl" open --wait "$demo" &
+app_pid=$!
 loaded=
 i=0
 while [ $i -lt 300 ]; do
@@ -88,3 +89,5 @@ import -window root "$root/build/demo.png"
 echo "demo: screenshot of the window saved to build/demo.png"
 "$appctl" windows
 "$appctl" quit hello
+wait "$app_pid"
+echo "demo: hello quit with exit code $?"
