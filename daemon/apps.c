@@ -49,8 +49,7 @@ static void app_post_error(App *a, guint window_id, const char *message) {
         JsonBuilder *b = event_begin("error", window_id);
         g_autofree char *json = NULL;
 
-        json_builder_set_member_name(b, "message");
-        json_builder_add_string_value(b, message);
+        event_add_string(b, "message", message);
         json = event_end(b);
         app_post_event(a, json);
 }

@@ -75,6 +75,10 @@ static int method_Open(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return r;
 }
 
+static gint app_compare(gconstpointer a, gconstpointer b) {
+        return g_strcmp0(((const App *) a)->id, ((const App *) b)->id);
+}
+
 static int method_ListApps(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Daemon *d = userdata;
         g_autoptr(sd_bus_message) reply = NULL;
@@ -87,7 +91,7 @@ static int method_ListApps(sd_bus_message *m, void *userdata, sd_bus_error *erro
         r = sd_bus_message_open_container(reply, 'a', "(sssssuo)");
         if (r < 0)
                 return r;
-        apps = g_list_sort(g_hash_table_get_values(d->apps), (GCompareFunc) g_strcmp0);
+        apps = g_list_sort(g_hash_table_get_values(d->apps), app_compare);
         for (GList *l = apps; l; l = l->next) {
                 App *a = l->data;
                 r = sd_bus_message_append(reply, "(sssssuo)", a->id, a->name, a->version, a->dir,

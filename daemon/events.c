@@ -13,6 +13,16 @@ JsonBuilder *event_begin(const char *ev, guint window_id) {
         return b;
 }
 
+void event_add_string(JsonBuilder *b, const char *key, const char *value) {
+        json_builder_set_member_name(b, key);
+        json_builder_add_string_value(b, value);
+}
+
+void event_add_int(JsonBuilder *b, const char *key, gint64 value) {
+        json_builder_set_member_name(b, key);
+        json_builder_add_int_value(b, value);
+}
+
 char *event_end(JsonBuilder *b) {
         g_autoptr(JsonNode) root = NULL;
 

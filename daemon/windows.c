@@ -47,18 +47,30 @@ static void window_post(Window *w, JsonBuilder *b) {
                 app_post_event(w->app, json);
 }
 
-static int view_call(Window *w, const char *member, const char *types, ...) {
-        g_autoptr(sd_bus_message) m = NULL;
+/* A View call that expects no reply: the renderer reports outcomes
+ * through Host calls, so replies would only be bookkeeping.  Refused when
+ * the renderer does not keep up with what is already queued. */
+static int view_message_new(Window *w, const char *member, sd_bus_message **ret) {
         uint64_t queued = 0;
-        va_list ap;
         int r;
 
         if (!w->link || !w->ready)
                 return -ENOTCONN;
         if (sd_bus_get_n_queued_write(w->link, &queued) >= 0 && queued >= LINK_MAX_QUEUED)
                 return -ENOBUFS;
-        r = sd_bus_message_new_method_call(w->link, &m, NULL, APPD_VIEW_PATH, APPD_VIEW_IFACE,
+        r = sd_bus_message_new_method_call(w->link, ret, NULL, APPD_VIEW_PATH, APPD_VIEW_IFACE,
                                            member);
+        if (r < 0)
+                return r;
+        return sd_bus_message_set_expect_reply(*ret, 0);
+}
+
+static int view_call(Window *w, const char *member, const char *types, ...) {
+        g_autoptr(sd_bus_message) m = NULL;
+        va_list ap;
+        int r;
+
+        r = view_message_new(w, member, &m);
         if (r < 0)
                 return r;
         va_start(ap, types);
@@ -66,32 +78,20 @@ static int view_call(Window *w, const char *member, const char *types, ...) {
         va_end(ap);
         if (r < 0)
                 return r;
-        /* The renderer reports outcomes through Host calls; replies would
-         * only be bookkeeping. */
-        r = sd_bus_message_set_expect_reply(m, 0);
-        if (r < 0)
-                return r;
         return sd_bus_send(w->link, m, NULL);
 }
 
 static int view_send(Window *w, const char *channel, const void *data, size_t size) {
         g_autoptr(sd_bus_message) m = NULL;
-        uint64_t queued = 0;
         int r;
 
-        if (sd_bus_get_n_queued_write(w->link, &queued) >= 0 && queued >= LINK_MAX_QUEUED)
-                return -ENOBUFS;
-        r = sd_bus_message_new_method_call(w->link, &m, NULL, APPD_VIEW_PATH, APPD_VIEW_IFACE,
-                                           "Send");
+        r = view_message_new(w, "Send", &m);
         if (r < 0)
                 return r;
         r = sd_bus_message_append(m, "s", channel);
         if (r < 0)
                 return r;
         r = sd_bus_message_append_array(m, 'y', data, size);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_set_expect_reply(m, 0);
         if (r < 0)
                 return r;
         return sd_bus_send(w->link, m, NULL);
@@ -160,10 +160,8 @@ static int method_LoadChanged(sd_bus_message *m, void *userdata, sd_bus_error *e
         }
 
         b = event_begin("load", w->id);
-        json_builder_set_member_name(b, "event");
-        json_builder_add_string_value(b, event);
-        json_builder_set_member_name(b, "url");
-        json_builder_add_string_value(b, url);
+        event_add_string(b, "event", event);
+        event_add_string(b, "url", url);
         window_post(w, b);
         return sd_bus_reply_method_return(m, NULL);
 }
@@ -185,12 +183,9 @@ static int method_LoadFailed(sd_bus_message *m, void *userdata, sd_bus_error *er
         WINDOW_LOG(w, G_LOG_LEVEL_MESSAGE, "Failed to load %s: %s (%d)", url, description, code);
 
         b = event_begin("load-failed", w->id);
-        json_builder_set_member_name(b, "url");
-        json_builder_add_string_value(b, url);
-        json_builder_set_member_name(b, "code");
-        json_builder_add_int_value(b, code);
-        json_builder_set_member_name(b, "description");
-        json_builder_add_string_value(b, description);
+        event_add_string(b, "url", url);
+        event_add_int(b, "code", code);
+        event_add_string(b, "description", description);
         window_post(w, b);
         return sd_bus_reply_method_return(m, NULL);
 }
@@ -207,8 +202,7 @@ static int method_TitleChanged(sd_bus_message *m, void *userdata, sd_bus_error *
         /* The main script decides the window's title (page-title-updated is
          * preventable); the page only proposes one. */
         b = event_begin("title", w->id);
-        json_builder_set_member_name(b, "title");
-        json_builder_add_string_value(b, title);
+        event_add_string(b, "title", title);
         window_post(w, b);
         return sd_bus_reply_method_return(m, NULL);
 }
@@ -336,10 +330,8 @@ static void window_renderer_exited_cb(Renderer *r, int status, gpointer user_dat
                    w->id, renderer_gone_reason(status));
         bus_emit_window_changed(w, "RendererPid");
         b = event_begin("renderer-gone", w->id);
-        json_builder_set_member_name(b, "reason");
-        json_builder_add_string_value(b, renderer_gone_reason(status));
-        json_builder_set_member_name(b, "exitCode");
-        json_builder_add_int_value(b, WIFEXITED(status) ? WEXITSTATUS(status)
+        event_add_string(b, "reason", renderer_gone_reason(status));
+        event_add_int(b, "exitCode", WIFEXITED(status) ? WEXITSTATUS(status)
                                                         : 128 + WTERMSIG(status));
         window_post(w, b);
 }

@@ -1,12 +1,12 @@
 # Turns a JavaScript file into a C header holding its text as
 # `static const char NAME[]`, written as bytes so no escaping can go wrong.
-# Usage: cmake -DINPUT=file.js -DOUTPUT=file.h -DNAME=symbol -P embed-js.cmake
+# Usage: cmake -DINPUT=file.js -DOUTPUT=file.h -DNAME=symbol -P embed-file.cmake
 file(READ "${INPUT}" hex HEX)
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
 string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){16})" "\\1\n        " bytes "${bytes}")
 get_filename_component(source_name "${INPUT}" NAME)
 file(WRITE "${OUTPUT}.tmp"
-  "/* Generated from ${source_name} by embed-js.cmake; do not edit. */\n"
+  "/* Generated from ${source_name} by embed-file.cmake; do not edit. */\n"
   "#pragma once\n"
   "static const char ${NAME}[] = {\n        ${bytes}0x00\n};\n")
 file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
