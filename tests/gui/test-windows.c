@@ -188,6 +188,15 @@ static void test_ipc_both_ways(void) {
         g_assert_cmpint(rc, ==, 0);
 }
 
+/* Node's child_process installs its own SIGCHLD handler in the daemon's
+ * process; renderers must still be noticed when they end. */
+static void test_child_process_in_app(void) {
+        g_autofree char *app = harness_app("child-process");
+        g_autofree char *err = NULL;
+
+        g_assert_cmpint(harness_appctl(NULL, &err, "open", "--wait", app, NULL), ==, 0);
+}
+
 static void test_scheme_stays_in_app(void) {
         g_autofree char *src = harness_app("scheme");
         g_autofree char *tmp = g_dir_make_tmp("appd-scheme-XXXXXX", NULL);
@@ -297,6 +306,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/windows/demo-window", test_demo_window);
         g_test_add_func("/windows/ipc-both-ways", test_ipc_both_ways);
         g_test_add_func("/windows/scheme-stays-in-app", test_scheme_stays_in_app);
+        g_test_add_func("/windows/child-process-in-app", test_child_process_in_app);
         g_test_add_func("/windows/kill-app-with-window", test_kill_app_with_window);
         g_test_add_func("/windows/renderer-killed", test_renderer_killed);
         g_test_add_func("/windows/daemon-stop-leaves-nothing", test_daemon_stop_leaves_nothing);
