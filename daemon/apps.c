@@ -164,7 +164,7 @@ static void app_handle_message(App *a, JsonObject *o) {
                         app_post_error(a, w->id, msg);
                 }
         } else
-                APP_LOG(a, G_LOG_LEVEL_WARNING, "Unknown op '%s' from %s", op, a->id);
+                window_handle_op(w, op, o);
 }
 
 /* --- js runtime callbacks, on the main thread */

@@ -66,20 +66,26 @@ struct Window {
         gboolean loading;
         char *preload;
 
+        /* State the renderer reports. */
+        guint64 xid;
+        gboolean focused, maximized, minimized, fullscreen;
+        char *state_key;         /* remember bounds under this key, or NULL */
+        guint save_timer;
+        char *options_json;      /* window options for (re)spawning the renderer */
+
         /* The renderer link. */
         Renderer *renderer;
         sd_bus *link;            /* private connection to the renderer */
         sd_bus_slot *host_slot;
         guint link_source;
-        gboolean ready;          /* View is exported; calls may go out */
-        GQueue pending;          /* PendingCall*, sent on Ready */
-        size_t pending_bytes;
+        gboolean ready;          /* the renderer's window exists */
+        GList *calls;            /* WindowCall*: View.Call replies awaited */
+        guint n_calls;
         gboolean destroying;
 };
 
-/* Bounds on what waits for a renderer that is not ready yet. */
-#define WINDOW_PENDING_MAX_CALLS 1024
-#define WINDOW_PENDING_MAX_BYTES (32u * 1024u * 1024u)
+/* webContents calls awaiting the renderer's answer, per window. */
+#define WINDOW_MAX_CALLS 256
 
 /* apps.c */
 int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret);
@@ -100,6 +106,8 @@ void window_set_title(Window *w, const char *title);
 void window_set_visible(Window *w, gboolean visible);
 int window_send(Window *w, const char *channel, const char *payload, size_t size);
 void window_destroy(Window *w);
+/* window-set-bounds, window-set-options, window-set-state, wc-call. */
+void window_handle_op(Window *w, const char *op, JsonObject *o);
 void window_free(Window *w);
 
 /* bus-manager.c */

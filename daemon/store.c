@@ -2,8 +2,9 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct Store {
         sqlite3 *db;
@@ -49,9 +50,7 @@ static int store_migrate(Store *s) {
                           version, STORE_SCHEMA_VERSION);
                 return -EPROTO;
         }
-        if (version == STORE_SCHEMA_VERSION)
-                return 0;
-        return store_exec(s,
+        if (version < 1 && store_exec(s,
                 "BEGIN;"
                 "CREATE TABLE IF NOT EXISTS apps ("
                 "  id TEXT PRIMARY KEY,"
@@ -61,7 +60,21 @@ static int store_migrate(Store *s) {
                 "  last_opened INTEGER NOT NULL,"
                 "  open_count INTEGER NOT NULL DEFAULT 0);"
                 "PRAGMA user_version = 1;"
-                "COMMIT;");
+                "COMMIT;") < 0)
+                return -EIO;
+        if (version < 2 && store_exec(s,
+                "BEGIN;"
+                "CREATE TABLE IF NOT EXISTS window_states ("
+                "  app_id TEXT NOT NULL,"
+                "  key TEXT NOT NULL,"
+                "  x INTEGER NOT NULL, y INTEGER NOT NULL,"
+                "  width INTEGER NOT NULL, height INTEGER NOT NULL,"
+                "  maximized INTEGER NOT NULL,"
+                "  PRIMARY KEY (app_id, key));"
+                "PRAGMA user_version = 2;"
+                "COMMIT;") < 0)
+                return -EIO;
+        return 0;
 }
 
 int store_open(const char *dir, Store **ret) {
@@ -136,5 +149,64 @@ int store_list_apps(Store *s, GPtrArray **ret) {
         if (r != SQLITE_DONE)
                 return -EIO;
         *ret = g_steal_pointer(&apps);
+        return 0;
+}
+
+int store_window_state_save(Store *s, const char *app_id, const char *key,
+                            const StoreWindowState *state) {
+        g_autoptr(sqlite3_stmt) st = NULL;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "INSERT OR REPLACE INTO window_states "
+                               "(app_id, key, x, y, width, height, maximized) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                               -1, &st, NULL) != SQLITE_OK)
+                return -EIO;
+        sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 3, state->x);
+        sqlite3_bind_int(st, 4, state->y);
+        sqlite3_bind_int(st, 5, state->width);
+        sqlite3_bind_int(st, 6, state->height);
+        sqlite3_bind_int(st, 7, state->maximized ? 1 : 0);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+                g_warning("store: cannot save window state %s/%s: %s", app_id, key,
+                          sqlite3_errmsg(s->db));
+                return -EIO;
+        }
+        return 0;
+}
+
+int store_window_states_json(Store *s, const char *app_id, char **ret) {
+        g_autoptr(sqlite3_stmt) st = NULL;
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autoptr(JsonNode) root = NULL;
+        int r;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT key, x, y, width, height, maximized FROM window_states "
+                               "WHERE app_id = ?1 ORDER BY key",
+                               -1, &st, NULL) != SQLITE_OK)
+                return -EIO;
+        sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
+        json_builder_begin_object(b);
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+                static const char *const fields[] = { "x", "y", "width", "height" };
+
+                json_builder_set_member_name(b, (const char *) sqlite3_column_text(st, 0));
+                json_builder_begin_object(b);
+                for (int i = 0; i < 4; i++) {
+                        json_builder_set_member_name(b, fields[i]);
+                        json_builder_add_int_value(b, sqlite3_column_int(st, i + 1));
+                }
+                json_builder_set_member_name(b, "maximized");
+                json_builder_add_boolean_value(b, sqlite3_column_int(st, 5) != 0);
+                json_builder_end_object(b);
+        }
+        if (r != SQLITE_DONE)
+                return -EIO;
+        json_builder_end_object(b);
+        root = json_builder_get_root(b);
+        *ret = json_to_string(root, FALSE);
         return 0;
 }

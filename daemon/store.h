@@ -32,3 +32,16 @@ int store_app_opened(Store *s, const char *id, const char *name, const char *ver
                      const char *path, int64_t now_usec);
 /* Known apps, most recently opened first: a GPtrArray of StoreApp. */
 int store_list_apps(Store *s, GPtrArray **ret);
+
+/* A remembered window: bounds and maximized state under a key the app
+ * chose (BrowserWindow option appd.stateKey). */
+typedef struct {
+        int x, y, width, height;
+        gboolean maximized;
+} StoreWindowState;
+
+int store_window_state_save(Store *s, const char *app_id, const char *key,
+                            const StoreWindowState *state);
+/* All of an app's remembered windows as a JSON object text:
+ * {"key": {"x":…, "y":…, "width":…, "height":…, "maximized":…}, …}. */
+int store_window_states_json(Store *s, const char *app_id, char **ret);

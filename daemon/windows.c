@@ -27,15 +27,10 @@
 #define IPC_MAX_CHANNEL 256
 
 typedef struct {
-        char *channel;
-        GBytes *payload;
-} PendingSend;
-
-static void pending_send_free(PendingSend *p) {
-        g_free(p->channel);
-        g_bytes_unref(p->payload);
-        g_free(p);
-}
+        Window *window;
+        sd_bus_slot *slot;
+        gint64 req;
+} WindowCall;
 
 Window *window_find(Daemon *d, guint id) {
         return g_hash_table_lookup(d->windows, GUINT_TO_POINTER(id));
@@ -54,7 +49,10 @@ static int view_message_new(Window *w, const char *member, sd_bus_message **ret)
         uint64_t queued = 0;
         int r;
 
-        if (!w->link || !w->ready)
+        /* Calls may go out as soon as the link exists: sd-bus queues them
+         * until the handshake is done, and the renderer exports its View
+         * before it reads anything. */
+        if (!w->link)
                 return -ENOTCONN;
         if (sd_bus_get_n_queued_write(w->link, &queued) >= 0 && queued >= LINK_MAX_QUEUED)
                 return -ENOBUFS;
@@ -97,22 +95,6 @@ static int view_send(Window *w, const char *channel, const void *data, size_t si
         return sd_bus_send(w->link, m, NULL);
 }
 
-static void window_flush_pending(Window *w) {
-        PendingSend *p;
-
-        while ((p = g_queue_pop_head(&w->pending))) {
-                gsize size;
-                const void *data = g_bytes_get_data(p->payload, &size);
-                int r = view_send(w, p->channel, data, size);
-
-                if (r < 0)
-                        WINDOW_LOG(w, G_LOG_LEVEL_WARNING, "Dropped IPC on %s: %s", p->channel,
-                                   g_strerror(-r));
-                w->pending_bytes -= size;
-                pending_send_free(p);
-        }
-}
-
 /* --- Host: calls from this window's renderer.  The window is the slot's
  * userdata, fixed when the link was made: a renderer can only ever speak
  * for its own window. */
@@ -125,11 +107,9 @@ static int method_Ready(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         r = sd_bus_message_read(m, "t", &xid);
         if (r < 0)
                 return r;
+        w->xid = xid;
         if (!w->ready) {
                 w->ready = TRUE;
-                if (w->url)
-                        (void) view_call(w, "LoadURL", "s", w->url);
-                window_flush_pending(w);
                 window_post(w, event_begin("window-ready", w->id));
         }
         return sd_bus_reply_method_return(m, NULL);
@@ -248,6 +228,146 @@ static int method_Send(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return sd_bus_reply_method_return(m, NULL);
 }
 
+/* A JSON object sent as bytes by the renderer, or NULL (logged). */
+static JsonNode *parse_object(Window *w, const void *data, size_t size, const char *what) {
+        g_autoptr(JsonParser) parser = json_parser_new();
+        g_autoptr(GError) error = NULL;
+        JsonNode *root;
+
+        if (size > APPD_IPC_MAX_PAYLOAD || !g_utf8_validate(data, size, NULL) ||
+            !json_parser_load_from_data(parser, data, size, &error)) {
+                WINDOW_LOG(w, G_LOG_LEVEL_WARNING, "Malformed %s from the renderer: %s", what,
+                           error ? error->message : "not UTF-8 or too large");
+                return NULL;
+        }
+        root = json_parser_get_root(parser);
+        if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+                WINDOW_LOG(w, G_LOG_LEVEL_WARNING, "Malformed %s from the renderer: not an object",
+                           what);
+                return NULL;
+        }
+        return json_node_copy(root);
+}
+
+static gboolean object_bool(JsonObject *o, const char *key, gboolean *value) {
+        JsonNode *n = json_object_get_member(o, key);
+        if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_BOOLEAN)
+                return FALSE;
+        *value = json_node_get_boolean(n);
+        return TRUE;
+}
+
+static gboolean object_int(JsonObject *o, const char *key, int *value) {
+        JsonNode *n = json_object_get_member(o, key);
+        if (!n || !JSON_NODE_HOLDS_VALUE(n))
+                return FALSE;
+        if (json_node_get_value_type(n) == G_TYPE_INT64)
+                *value = (int) CLAMP(json_node_get_int(n), -1000000, 1000000);
+        else if (json_node_get_value_type(n) == G_TYPE_DOUBLE)
+                *value = (int) CLAMP(json_node_get_double(n), -1000000, 1000000);
+        else
+                return FALSE;
+        return TRUE;
+}
+
+static gboolean window_save_state_cb(gpointer user_data) {
+        Window *w = user_data;
+        StoreWindowState st = { w->x == G_MININT ? 0 : w->x, w->y == G_MININT ? 0 : w->y,
+                                w->width, w->height, w->maximized };
+
+        w->save_timer = 0;
+        if (w->app && w->state_key)
+                (void) store_window_state_save(w->daemon->store, w->app->id, w->state_key, &st);
+        return G_SOURCE_REMOVE;
+}
+
+static void window_schedule_save(Window *w) {
+        /* A drag reports many positions; the last one is what counts. */
+        if (w->state_key && !w->save_timer)
+                w->save_timer = g_timeout_add(250, window_save_state_cb, w);
+}
+
+static int method_StateChanged(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Window *w = userdata;
+        g_autoptr(JsonNode) node = NULL;
+        gboolean bounds = FALSE, b;
+        const void *data;
+        JsonObject *o;
+        JsonBuilder *ev;
+        size_t size;
+        int r;
+
+        r = sd_bus_message_read_array(m, 'y', &data, &size);
+        if (r < 0)
+                return r;
+        node = parse_object(w, data, size, "window state");
+        if (!node)
+                return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS,
+                                        "The state must be a JSON object");
+        o = json_node_get_object(node);
+
+        bounds |= object_int(o, "x", &w->x);
+        bounds |= object_int(o, "y", &w->y);
+        bounds |= object_int(o, "width", &w->width);
+        bounds |= object_int(o, "height", &w->height);
+        if (bounds)
+                bus_emit_window_changed(w, "Bounds");
+        if (object_bool(o, "visible", &b) && b != w->visible) {
+                w->visible = b;
+                bus_emit_window_changed(w, "Visible");
+        }
+        object_bool(o, "focused", &w->focused);
+        object_bool(o, "minimized", &w->minimized);
+        object_bool(o, "fullscreen", &w->fullscreen);
+        if (object_bool(o, "maximized", &w->maximized) || bounds)
+                window_schedule_save(w);
+
+        ev = event_begin("window-state", w->id);
+        json_builder_set_member_name(ev, "state");
+        json_builder_add_value(ev, g_steal_pointer(&node));
+        window_post(w, ev);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static const char *const wc_events[] = {
+        "dom-ready", "did-navigate", "did-navigate-in-page", "will-navigate", "new-window",
+        "console-message", "web-process-gone", "responsive", "unresponsive", "zoom-changed",
+        "dev-tools-opened", "dev-tools-closed", NULL,
+};
+
+static int method_Event(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Window *w = userdata;
+        g_autoptr(JsonNode) node = NULL;
+        const char *name;
+        const void *data;
+        JsonBuilder *ev;
+        size_t size;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &name);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read_array(m, 'y', &data, &size);
+        if (r < 0)
+                return r;
+        if (!g_strv_contains(wc_events, name))
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Unknown event '%s'",
+                                         name);
+        node = parse_object(w, data, size, name);
+        if (!node)
+                return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS,
+                                        "Event details must be a JSON object");
+        if (g_str_equal(name, "web-process-gone"))
+                WINDOW_LOG(w, G_LOG_LEVEL_WARNING, "The web process of window %u is gone", w->id);
+
+        ev = event_begin("wc-event", w->id);
+        event_add_string(ev, "name", name);
+        json_builder_set_member_name(ev, "details");
+        json_builder_add_value(ev, g_steal_pointer(&node));
+        window_post(w, ev);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
 static const sd_bus_vtable host_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("Ready", SD_BUS_ARGS("t", xid), SD_BUS_NO_RESULT,
@@ -260,6 +380,10 @@ static const sd_bus_vtable host_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("TitleChanged", SD_BUS_ARGS("s", title), SD_BUS_NO_RESULT,
                                 method_TitleChanged, 0),
         SD_BUS_METHOD("CloseRequested", NULL, NULL, method_CloseRequested, 0),
+        SD_BUS_METHOD_WITH_ARGS("StateChanged", SD_BUS_ARGS("ay", state), SD_BUS_NO_RESULT,
+                                method_StateChanged, 0),
+        SD_BUS_METHOD_WITH_ARGS("Event", SD_BUS_ARGS("s", name, "ay", details),
+                                SD_BUS_NO_RESULT, method_Event, 0),
         SD_BUS_METHOD_WITH_ARGS("Send", SD_BUS_ARGS("s", channel, "ay", args),
                                 SD_BUS_NO_RESULT, method_Send, 0),
         SD_BUS_VTABLE_END
@@ -267,8 +391,103 @@ static const sd_bus_vtable host_vtable[] = {
 
 /* --- the renderer process */
 
+/* --- webContents calls: View.Call with the answer passed back as
+ * wc-reply. */
+
+static void window_reply(Window *w, gint64 req, gboolean ok, const char *text) {
+        JsonBuilder *b = event_begin("wc-reply", w->id);
+
+        event_add_int(b, "req", req);
+        json_builder_set_member_name(b, "ok");
+        json_builder_add_boolean_value(b, ok);
+        event_add_string(b, ok ? "result" : "error", text);
+        window_post(w, b);
+}
+
+static void window_call_free(WindowCall *c) {
+        sd_bus_slot_unref(c->slot);
+        g_free(c);
+}
+
+static int window_call_reply_cb(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        WindowCall *c = userdata;
+        Window *w = c->window;
+        const sd_bus_error *e = sd_bus_message_get_error(m);
+        g_autofree char *result = NULL;
+        const void *data;
+        size_t size;
+
+        if (e)
+                window_reply(w, c->req, FALSE, e->message ? e->message : e->name);
+        else if (sd_bus_message_read_array(m, 'y', &data, &size) < 0 ||
+                 !g_utf8_validate(data, size, NULL))
+                window_reply(w, c->req, FALSE, "The renderer sent a malformed answer");
+        else {
+                result = g_strndup(data, size);
+                window_reply(w, c->req, TRUE, result);
+        }
+        w->calls = g_list_remove(w->calls, c);
+        w->n_calls--;
+        window_call_free(c);
+        return 0;
+}
+
+static void window_call(Window *w, gint64 req, const char *method, const char *args) {
+        g_autoptr(sd_bus_message) m = NULL;
+        WindowCall *c;
+        int r;
+
+        if (!w->link) {
+                window_reply(w, req, FALSE, "The renderer is gone; reload to start a new one");
+                return;
+        }
+        if (w->n_calls >= WINDOW_MAX_CALLS) {
+                window_reply(w, req, FALSE, "Too many webContents calls in flight");
+                return;
+        }
+        r = sd_bus_message_new_method_call(w->link, &m, NULL, APPD_VIEW_PATH, APPD_VIEW_IFACE,
+                                           "Call");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", method);
+        if (r >= 0)
+                r = sd_bus_message_append_array(m, 'y', args, strlen(args));
+        if (r < 0) {
+                window_reply(w, req, FALSE, g_strerror(-r));
+                return;
+        }
+        c = g_new0(WindowCall, 1);
+        c->window = w;
+        c->req = req;
+        /* No timeout of our own: execute-javascript may wait on the page's
+         * promise for as long as it likes; the slot goes with the link. */
+        r = sd_bus_call_async(w->link, &c->slot, m, window_call_reply_cb, c, UINT64_MAX);
+        if (r < 0) {
+                g_free(c);
+                window_reply(w, req, FALSE, g_strerror(-r));
+                return;
+        }
+        w->calls = g_list_prepend(w->calls, c);
+        w->n_calls++;
+}
+
+static void window_cancel_calls(Window *w) {
+        GList *calls = g_steal_pointer(&w->calls);
+
+        w->n_calls = 0;
+        for (GList *l = calls; l; l = l->next) {
+                WindowCall *c = l->data;
+                if (!w->destroying)
+                        window_reply(w, c->req, FALSE, "The renderer is gone");
+                window_call_free(c);
+        }
+        g_list_free(calls);
+}
+
+/* --- the renderer process */
+
 static void window_link_close(Window *w) {
         w->ready = FALSE;
+        window_cancel_calls(w);
         w->host_slot = sd_bus_slot_unref(w->host_slot);
         if (w->link_source) {
                 g_source_remove(w->link_source);
@@ -369,6 +588,8 @@ static int window_spawn_renderer(Window *w) {
                 g_ptr_array_add(argv, g_strdup("--hidden"));
         if (w->preload)
                 g_ptr_array_add(argv, g_strdup_printf("--preload=%s", w->preload));
+        if (w->options_json && !g_str_equal(w->options_json, "{}"))
+                g_ptr_array_add(argv, g_strdup_printf("--options=%s", w->options_json));
         g_ptr_array_add(argv, g_strdup_printf("--data-dir=%s", data));
         g_ptr_array_add(argv, g_strdup_printf("--cache-dir=%s", cache));
         g_ptr_array_add(argv, NULL);
@@ -402,6 +623,9 @@ static int window_spawn_renderer(Window *w) {
         w->link_source = bus_source_attach(w->link, NULL, window_link_closed_cb, w);
         WINDOW_LOG(w, G_LOG_LEVEL_INFO, "Window %u: renderer %d started", w->id,
                    (int) renderer_get_pid(w->renderer));
+        bus_emit_window_changed(w, "RendererPid");
+        if (w->url && *w->url)
+                (void) view_call(w, "LoadURL", "s", w->url);
         return 0;
 
 fail:
@@ -429,12 +653,65 @@ static const char *options_string(JsonObject *o, const char *key) {
         return json_node_get_string(n);
 }
 
+/* Keys of window-create options that the renderer applies itself (View
+ * SetOptions keys plus the initial states); the daemon keeps geometry,
+ * title, visibility and preload. */
+static const char *const renderer_option_keys[] = {
+        "resizable", "minWidth", "minHeight", "maxWidth", "maxHeight", "alwaysOnTop",
+        "skipTaskbar", "frame", "closable", "backgroundColor", "icon", "progress", "urgent",
+        "modal", "center", "fullscreen", "maximized", NULL,
+};
+
+/* The renderer's view of a window's options: only known keys, and
+ * `parent` (a window id of the same app) turned into the parent's X11
+ * window.  A parent of another app is ignored: apps do not reach each
+ * other's windows. */
+static char *renderer_options(Window *w, JsonObject *options, gboolean initial) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autoptr(JsonNode) root = NULL;
+        JsonNode *parent;
+
+        json_builder_begin_object(b);
+        for (const char *const *k = renderer_option_keys; *k; k++) {
+                JsonNode *n = json_object_get_member(options, *k);
+                if (!n || !JSON_NODE_HOLDS_VALUE(n))
+                        continue;
+                if (!initial && (g_str_equal(*k, "center") || g_str_equal(*k, "fullscreen") ||
+                                 g_str_equal(*k, "maximized")))
+                        continue;
+                json_builder_set_member_name(b, *k);
+                json_builder_add_value(b, json_node_copy(n));
+        }
+        parent = json_object_get_member(options, "parent");
+        if (parent && JSON_NODE_HOLDS_VALUE(parent) &&
+            json_node_get_value_type(parent) == G_TYPE_INT64) {
+                gint64 pid = json_node_get_int(parent);
+                Window *p = pid > 0 && pid <= G_MAXUINT ? window_find(w->daemon, (guint) pid) : NULL;
+
+                json_builder_set_member_name(b, "parentXid");
+                json_builder_add_int_value(b, p && p->app == w->app ? (gint64) p->xid : 0);
+        }
+        if (!initial) {
+                const char *title = options_string(options, "title");
+                if (title) {
+                        json_builder_set_member_name(b, "title");
+                        json_builder_add_string_value(b, title);
+                }
+        }
+        json_builder_end_object(b);
+        root = json_builder_get_root(b);
+        return json_to_string(root, FALSE);
+}
+
 int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret_error) {
+        g_autoptr(JsonObject) empty = json_object_new();
         Window *w;
         JsonNode *show;
-        const char *title, *preload;
+        const char *title, *preload, *key;
         int r;
 
+        if (!options)
+                options = empty;
         if (id == 0 || window_find(d, id)) {
                 *ret_error = g_strdup_printf("window id %u is not free", id);
                 return -EEXIST;
@@ -443,6 +720,11 @@ int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret
         if (preload && !g_path_is_absolute(preload)) {
                 *ret_error = g_strdup_printf("preload must be an absolute path, got '%s'",
                                              preload);
+                return -EINVAL;
+        }
+        key = options_string(options, "stateKey");
+        if (key && (!*key || strlen(key) > 256)) {
+                *ret_error = g_strdup("stateKey must be 1 to 256 bytes");
                 return -EINVAL;
         }
 
@@ -456,15 +738,16 @@ int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret
         w->height = MAX(options_int(options, "height", 600), 1);
         w->x = options_int(options, "x", G_MININT);
         w->y = options_int(options, "y", G_MININT);
-        show = options ? json_object_get_member(options, "show") : NULL;
+        show = json_object_get_member(options, "show");
         w->visible = !(show && JSON_NODE_HOLDS_VALUE(show) &&
                        json_node_get_value_type(show) == G_TYPE_BOOLEAN &&
                        !json_node_get_boolean(show));
         w->preload = g_strdup(preload);
+        w->state_key = g_strdup(key);
         w->url = g_strdup("");
-        g_queue_init(&w->pending);
         w->object_path = g_strdup_printf(APPD_WINDOW_PATH_PREFIX "/%u", id);
         g_snprintf(w->id_text, sizeof(w->id_text), "%u", id);
+        w->options_json = renderer_options(w, options, TRUE);
 
         g_hash_table_insert(d->windows, GUINT_TO_POINTER(id), w);
         app->windows = g_list_append(app->windows, w);
@@ -481,6 +764,112 @@ int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret
         return 0;
 }
 
+static const char *const window_states[] = {
+        "maximize", "unmaximize", "minimize", "restore", "fullscreen", "unfullscreen",
+        "focus", "blur", "show-inactive", "center", NULL,
+};
+
+/* Method names the renderer answers through View.Call (see the XML). */
+static const char *const view_call_methods[] = {
+        "reload", "reload-ignoring-cache", "stop", "go-back", "go-forward",
+        "execute-javascript", "insert-css", "remove-inserted-css", "set-zoom-factor",
+        "set-user-agent", "get-user-agent", "open-dev-tools", "close-dev-tools",
+        "is-dev-tools-opened", "crash", "decide", NULL,
+};
+
+static void window_op_error(Window *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void window_op_error(Window *w, const char *fmt, ...) {
+        g_autofree char *msg = NULL;
+        JsonBuilder *b;
+        va_list ap;
+
+        va_start(ap, fmt);
+        msg = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        b = event_begin("error", w->id);
+        event_add_string(b, "message", msg);
+        window_post(w, b);
+}
+
+void window_handle_op(Window *w, const char *op, JsonObject *o) {
+        if (g_str_equal(op, "window-set-bounds")) {
+                gboolean moved = FALSE, sized = FALSE;
+                int x = w->x == G_MININT ? 0 : w->x, y = w->y == G_MININT ? 0 : w->y;
+                int width = w->width, height = w->height;
+
+                moved |= object_int(o, "x", &x);
+                moved |= object_int(o, "y", &y);
+                sized |= object_int(o, "width", &width);
+                sized |= object_int(o, "height", &height);
+                if (sized && (width < 1 || height < 1)) {
+                        window_op_error(w, "window-set-bounds: size must be positive");
+                        return;
+                }
+                if (moved) {
+                        w->x = x;
+                        w->y = y;
+                        (void) view_call(w, "Move", "ii", x, y);
+                }
+                if (sized) {
+                        w->width = width;
+                        w->height = height;
+                        (void) view_call(w, "Resize", "ii", width, height);
+                }
+                if (moved || sized) {
+                        bus_emit_window_changed(w, "Bounds");
+                        window_schedule_save(w);
+                }
+        } else if (g_str_equal(op, "window-set-options")) {
+                JsonNode *n = json_object_get_member(o, "options");
+                g_autofree char *json = NULL;
+
+                if (!n || !JSON_NODE_HOLDS_OBJECT(n)) {
+                        window_op_error(w, "window-set-options: options must be an object");
+                        return;
+                }
+                json = renderer_options(w, json_node_get_object(n), FALSE);
+                (void) view_call(w, "SetOptions", "ay", strlen(json), json);
+        } else if (g_str_equal(op, "window-set-state")) {
+                JsonNode *n = json_object_get_member(o, "state");
+                const char *state = n && JSON_NODE_HOLDS_VALUE(n) &&
+                                                    json_node_get_value_type(n) == G_TYPE_STRING
+                                            ? json_node_get_string(n)
+                                            : NULL;
+
+                if (!state || !g_strv_contains(window_states, state)) {
+                        window_op_error(w, "window-set-state: unknown state");
+                        return;
+                }
+                (void) view_call(w, "SetState", "s", state);
+        } else if (g_str_equal(op, "wc-call")) {
+                JsonNode *req = json_object_get_member(o, "req");
+                JsonNode *method = json_object_get_member(o, "method");
+                JsonNode *args = json_object_get_member(o, "args");
+                gint64 r;
+
+                if (!req || !JSON_NODE_HOLDS_VALUE(req) ||
+                    json_node_get_value_type(req) != G_TYPE_INT64) {
+                        window_op_error(w, "wc-call: req must be a number");
+                        return;
+                }
+                r = json_node_get_int(req);
+                if (!method || !JSON_NODE_HOLDS_VALUE(method) ||
+                    json_node_get_value_type(method) != G_TYPE_STRING ||
+                    !g_strv_contains(view_call_methods, json_node_get_string(method))) {
+                        window_reply(w, r, FALSE, "Unknown webContents method");
+                        return;
+                }
+                if (!args || !JSON_NODE_HOLDS_VALUE(args) ||
+                    json_node_get_value_type(args) != G_TYPE_STRING ||
+                    strlen(json_node_get_string(args)) > APPD_IPC_MAX_PAYLOAD) {
+                        window_reply(w, r, FALSE, "Arguments must be JSON text within the size limit");
+                        return;
+                }
+                window_call(w, r, json_node_get_string(method), json_node_get_string(args));
+        } else
+                window_op_error(w, "unknown op '%s'", op);
+}
+
 void window_load_url(Window *w, const char *url) {
         g_free(w->url);
         w->url = g_strdup(url);
@@ -491,7 +880,7 @@ void window_load_url(Window *w, const char *url) {
                 w->loading = TRUE;
                 bus_emit_window_changed(w, "Loading");
         }
-        if (w->ready)
+        if (w->link)
                 (void) view_call(w, "LoadURL", "s", url);
         else if (!w->renderer && !w->destroying)
                 /* The renderer crashed: loading again starts a new one in the
@@ -517,21 +906,11 @@ void window_set_visible(Window *w, gboolean visible) {
 }
 
 int window_send(Window *w, const char *channel, const char *payload, size_t size) {
-        PendingSend *p;
-
         if (size > APPD_IPC_MAX_PAYLOAD)
                 return -E2BIG;
-        if (w->ready)
-                return view_send(w, channel, payload, size);
-        if (g_queue_get_length(&w->pending) >= WINDOW_PENDING_MAX_CALLS ||
-            w->pending_bytes + size > WINDOW_PENDING_MAX_BYTES)
-                return -ENOBUFS;
-        p = g_new0(PendingSend, 1);
-        p->channel = g_strdup(channel);
-        p->payload = g_bytes_new(payload, size);
-        w->pending_bytes += size;
-        g_queue_push_tail(&w->pending, p);
-        return 0;
+        if (!w->link)
+                return -ENOTCONN;
+        return view_send(w, channel, payload, size);
 }
 
 void window_destroy(Window *w) {
@@ -542,7 +921,11 @@ void window_destroy(Window *w) {
                 window_finish_destroy(w);
                 return;
         }
-        if (w->ready)
+        if (w->save_timer) {
+                g_source_remove(w->save_timer);
+                window_save_state_cb(w);
+        }
+        if (w->link)
                 (void) view_call(w, "Destroy", "");
         else
                 kill(renderer_get_pid(w->renderer), SIGTERM);
@@ -556,7 +939,10 @@ void window_free(Window *w) {
                 renderer_abandon(w->renderer);
         window_link_close(w);
         w->slot = sd_bus_slot_unref(w->slot);
-        g_queue_clear_full(&w->pending, (GDestroyNotify) pending_send_free);
+        if (w->save_timer)
+                g_source_remove(w->save_timer);
+        g_free(w->state_key);
+        g_free(w->options_json);
         g_free(w->object_path);
         g_free(w->title);
         g_free(w->url);

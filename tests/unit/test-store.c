@@ -32,6 +32,32 @@ static void test_record_and_list(void) {
         store_close(s);
 }
 
+static void test_window_states(void) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_dir_make_tmp("appd-store-XXXXXX", &error);
+        g_autofree char *json = NULL, *other = NULL;
+        StoreWindowState a = { 10, 20, 300, 200, FALSE }, b = { -5, 0, 640, 480, TRUE };
+        Store *s = NULL;
+
+        g_assert_cmpint(store_open(dir, &s), ==, 0);
+        g_assert_cmpint(store_window_state_save(s, "app", "main", &a), ==, 0);
+        g_assert_cmpint(store_window_state_save(s, "app", "second", &b), ==, 0);
+        a.width = 333;
+        g_assert_cmpint(store_window_state_save(s, "app", "main", &a), ==, 0);
+        g_assert_cmpint(store_window_state_save(s, "other", "main", &b), ==, 0);
+        store_close(s);
+
+        g_assert_cmpint(store_open(dir, &s), ==, 0);
+        g_assert_cmpint(store_window_states_json(s, "app", &json), ==, 0);
+        g_assert_cmpstr(json, ==,
+                        "{\"main\":{\"x\":10,\"y\":20,\"width\":333,\"height\":200,"
+                        "\"maximized\":false},\"second\":{\"x\":-5,\"y\":0,\"width\":640,"
+                        "\"height\":480,\"maximized\":true}}");
+        g_assert_cmpint(store_window_states_json(s, "nobody", &other), ==, 0);
+        g_assert_cmpstr(other, ==, "{}");
+        store_close(s);
+}
+
 static void test_wal_mode(void) {
         g_autoptr(GError) error = NULL;
         g_autofree char *dir = g_dir_make_tmp("appd-store-XXXXXX", &error);
@@ -87,6 +113,7 @@ static void test_corrupt_file(void) {
 int main(int argc, char **argv) {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/store/record-and-list", test_record_and_list);
+        g_test_add_func("/store/window-states", test_window_states);
         g_test_add_func("/store/wal-mode", test_wal_mode);
         g_test_add_func("/store/newer-schema-refused", test_newer_schema_refused);
         g_test_add_func("/store/corrupt-file", test_corrupt_file);
