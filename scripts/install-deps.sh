@@ -12,7 +12,7 @@ PACKAGES="
 build-essential cmake ninja-build pkg-config
 libglib2.0-dev libgtk-4-dev libwebkitgtk-6.0-dev libsystemd-dev
 libsqlite3-dev libjson-glib-dev libnode-dev nodejs
-systemd dbus dbus-daemon xvfb xauth x11-utils xdotool imagemagick
+systemd dbus dbus-daemon xvfb xauth x11-utils xdotool imagemagick openbox
 bubblewrap xdg-dbus-proxy procps
 "
 

@@ -2,18 +2,30 @@
 # Runs a test inside a private session bus (dbus-run-session) with private
 # XDG folders, and with --x11 under its own Xvfb display.  GLib must never
 # autolaunch a bus of its own, so there always is one here.
-# Usage: run-in-session.sh [--x11] COMMAND [ARGS...]
+# --wm also runs a window manager (openbox) there, for what only a window
+# manager does: maximize, minimize, fullscreen, focus, stacking.
+# Usage: run-in-session.sh [--x11 [--wm]] COMMAND [ARGS...]
 set -eu
 
 x11=
+wm=
 if [ "${1:-}" = "--x11" ]; then
     x11=yes
     shift
+    if [ "${1:-}" = "--wm" ]; then
+        wm=yes
+        shift
+    fi
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/appd-test-XXXXXX")
 xvfb_pid=
+wm_pid=
 cleanup() {
+    if [ -n "$wm_pid" ]; then
+        kill "$wm_pid" 2>/dev/null || true
+        wait "$wm_pid" 2>/dev/null || true
+    fi
     if [ -n "$xvfb_pid" ]; then
         kill "$xvfb_pid" 2>/dev/null || true
         wait "$xvfb_pid" 2>/dev/null || true
@@ -47,6 +59,20 @@ if [ -n "$x11" ]; then
     done
     DISPLAY=":$(head -n1 "$tmp/display")"
     export DISPLAY GDK_BACKEND=x11
+    if [ -n "$wm" ]; then
+        openbox --sm-disable >"$tmp/wm.log" 2>&1 &
+        wm_pid=$!
+        i=0
+        until xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q "window id"; do
+            i=$((i + 1))
+            if [ $i -gt 100 ]; then
+                echo "run-in-session: the window manager did not start" >&2
+                cat "$tmp/wm.log" >&2
+                exit 1
+            fi
+            sleep 0.1
+        done
+    fi
 else
     unset DISPLAY
 fi

@@ -1,5 +1,6 @@
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "store.h"
 
@@ -55,6 +56,40 @@ static void test_window_states(void) {
                         "\"height\":480,\"maximized\":true}}");
         g_assert_cmpint(store_window_states_json(s, "nobody", &other), ==, 0);
         g_assert_cmpstr(other, ==, "{}");
+        store_close(s);
+}
+
+/* A database written by the first schema keeps its apps and gains the
+ * window states table. */
+static void test_migrates_schema_1(void) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_dir_make_tmp("appd-store-XXXXXX", &error);
+        g_autofree char *path = g_build_filename(dir, "state.db", NULL);
+        g_autoptr(GPtrArray) apps = NULL;
+        g_autofree char *json = NULL;
+        StoreWindowState st = { 1, 2, 3, 4, TRUE };
+        sqlite3 *db = NULL;
+        Store *s = NULL;
+
+        g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+        g_assert_cmpint(sqlite3_exec(db,
+                                     "CREATE TABLE apps (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+                                     " version TEXT NOT NULL, path TEXT NOT NULL,"
+                                     " last_opened INTEGER NOT NULL,"
+                                     " open_count INTEGER NOT NULL DEFAULT 0);"
+                                     "INSERT INTO apps VALUES ('old', 'old', '1', '/old', 5, 9);"
+                                     "PRAGMA user_version = 1;",
+                                     NULL, NULL, NULL),
+                        ==, SQLITE_OK);
+        sqlite3_close(db);
+
+        g_assert_cmpint(store_open(dir, &s), ==, 0);
+        g_assert_cmpint(store_list_apps(s, &apps), ==, 0);
+        g_assert_cmpuint(apps->len, ==, 1);
+        g_assert_cmpint(((StoreApp *) apps->pdata[0])->open_count, ==, 9);
+        g_assert_cmpint(store_window_state_save(s, "old", "k", &st), ==, 0);
+        g_assert_cmpint(store_window_states_json(s, "old", &json), ==, 0);
+        g_assert_nonnull(strstr(json, "\"maximized\":true"));
         store_close(s);
 }
 
@@ -114,6 +149,7 @@ int main(int argc, char **argv) {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/store/record-and-list", test_record_and_list);
         g_test_add_func("/store/window-states", test_window_states);
+        g_test_add_func("/store/migrates-schema-1", test_migrates_schema_1);
         g_test_add_func("/store/wal-mode", test_wal_mode);
         g_test_add_func("/store/newer-schema-refused", test_newer_schema_refused);
         g_test_add_func("/store/corrupt-file", test_corrupt_file);
