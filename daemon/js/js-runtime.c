@@ -615,6 +615,9 @@ static char *js_app_spec_to_json(const JsAppSpec *spec) {
         json_builder_end_array(builder);
         json_builder_set_member_name(builder, "maxOldGenerationMb");
         json_builder_add_int_value(builder, spec->max_old_generation_mb);
+        /* As text: the Worker parses it, so a bad value fails that app only. */
+        json_builder_set_member_name(builder, "windowStates");
+        json_builder_add_string_value(builder, spec->window_states_json ?: "{}");
         json_builder_end_object(builder);
 
         root = json_builder_get_root(builder);

@@ -46,6 +46,10 @@ typedef struct {
         const char *user_data_dir;/* app.getPath('userData') */
         const char *const *args;  /* process.argv.slice(2); NULL-terminated, may be NULL */
         unsigned max_old_generation_mb; /* JS heap limit; 0: 512 */
+        /* Remembered window states, JSON object text (stateKey → {x, y,
+         * width, height, maximized}) for workerData.windowStates; NULL for
+         * none.  Malformed text gives {} and a message on the app's stderr. */
+        const char *window_states_json;
 } JsAppSpec;
 
 /* Start the js thread and the bootstrap environment; waits until it is up

@@ -126,6 +126,7 @@ typedef struct {
         const char *app_id;
         const char *op;
         const char *channel;
+        const char *method;     /* wc-call only */
 } MessageQuery;
 
 static int message_find(const MessageQuery *q) {
@@ -141,6 +142,10 @@ static int message_find(const MessageQuery *q) {
                     g_strcmp0(json_object_get_string_member_with_default(m->object, "channel", NULL),
                               q->channel) != 0)
                         continue;
+                if (q->method &&
+                    g_strcmp0(json_object_get_string_member_with_default(m->object, "method", NULL),
+                              q->method) != 0)
+                        continue;
                 return (int) i;
         }
         return -1;
@@ -152,18 +157,39 @@ static gboolean has_message(gconstpointer data) {
 
 /* The first message from app_id with this op (and channel), removed from
  * the list; the caller owns it. */
-static JsonObject *wait_message(const char *app_id, const char *op, const char *channel,
-                                guint timeout_ms) {
-        MessageQuery q = { app_id, op, channel };
+static JsonObject *wait_message_full(const char *app_id, const char *op, const char *channel,
+                                     const char *method, guint timeout_ms) {
+        MessageQuery q = { app_id, op, channel, method };
         JsonObject *o;
         Message *m;
 
         if (!iterate_until(has_message, &q, timeout_ms))
-                g_error("no '%s' %s from %s within %u ms", op, channel ?: "", app_id, timeout_ms);
+                g_error("no '%s' %s%s from %s within %u ms", op, channel ?: "", method ?: "", app_id,
+                        timeout_ms);
         m = g_ptr_array_steal_index(messages, message_find(&q));
         o = json_object_ref(m->object);
         message_free(m);
         return o;
+}
+
+static JsonObject *wait_message(const char *app_id, const char *op, const char *channel,
+                                guint timeout_ms) {
+        return wait_message_full(app_id, op, channel, NULL, timeout_ms);
+}
+
+/* The app's wc-call for this webContents method. */
+static JsonObject *wait_call(const char *app_id, const char *method) {
+        return wait_message_full(app_id, "wc-call", NULL, method, 5000);
+}
+
+/* No message with this op from app_id has arrived (after letting pending
+ * ones in). */
+static void assert_no_message(const char *app_id, const char *op) {
+        MessageQuery q = { app_id, op, NULL, NULL };
+
+        iterate_until(has_message, &q, 200);
+        if (message_find(&q) >= 0)
+                g_error("unexpected '%s' from %s", op, app_id);
 }
 
 typedef struct {
@@ -204,8 +230,8 @@ static char *app_write(const char *name, const char *main_js) {
         return g_steal_pointer(&dir);
 }
 
-static void app_start_full(const char *app_id, const char *main_js, unsigned heap_mb,
-                           const char *const *args) {
+static void app_start_states(const char *app_id, const char *main_js, unsigned heap_mb,
+                             const char *const *args, const char *window_states) {
         g_autofree char *dir = app_write(app_id, main_js);
         g_autofree char *main_path = g_build_filename(dir, "main.js", NULL);
         g_autofree char *user_data = g_build_filename(g_get_tmp_dir(), "appd-test-config", app_id, NULL);
@@ -218,9 +244,15 @@ static void app_start_full(const char *app_id, const char *main_js, unsigned hea
                 .user_data_dir = user_data,
                 .args = args,
                 .max_old_generation_mb = heap_mb,
+                .window_states_json = window_states,
         };
 
         g_assert_cmpint(js_app_start(&spec), ==, 0);
+}
+
+static void app_start_full(const char *app_id, const char *main_js, unsigned heap_mb,
+                           const char *const *args) {
+        app_start_states(app_id, main_js, heap_mb, args, NULL);
 }
 
 static void app_start(const char *app_id, const char *main_js) {
@@ -557,6 +589,567 @@ static void test_errors(void) {
         g_assert_cmpstr(wait_exit("twice", 5000)->reason, ==, "exit");
 }
 
+/* ---- BrowserWindow and webContents without a renderer ------------------
+ *
+ * A probe app evaluates code sent to it on the IPC channel 'do' in its main
+ * script's scope and prints "=> <JSON result>"; the events it listens to
+ * are printed as "ev <name> ...".  The test plays the daemon. */
+
+#define PROBE_PRELUDE \
+        "const { app, BrowserWindow, ipcMain, webContents } = require('electron');\n" \
+        "const log = (...a) => console.log('ev ' + a.join(' '));\n" \
+        "app.on('window-all-closed', () => log('window-all-closed'));\n" \
+        "ipcMain.on('do', async (event, code) => {\n" \
+        "  let line;\n" \
+        "  try {\n" \
+        "    let v = eval(code);\n" \
+        "    if (v && typeof v.then === 'function') v = await v;\n" \
+        "    line = JSON.stringify(v === undefined ? null : v);\n" \
+        "  } catch (err) { line = JSON.stringify({ error: `${err.name}: ${err.message}` }); }\n" \
+        "  console.log('=> ' + line);\n" \
+        "});\n" \
+        "const listen = (emitter, names) => { for (const n of names) emitter.on(n, () => log(n)); };\n"
+
+static gsize probe_send(const char *app_id, gint64 window_id, const char *code) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autoptr(JsonNode) root = NULL;
+        g_autofree char *payload = NULL;
+        gsize start = output_get(app_id, 1)->len;
+
+        json_builder_begin_array(b);
+        json_builder_add_string_value(b, code);
+        json_builder_end_array(b);
+        root = json_builder_get_root(b);
+        payload = json_to_string(root, FALSE);
+        g_assert_cmpint(js_app_post_ipc(app_id, window_id, "do", payload, strlen(payload)), ==, 0);
+        return start;
+}
+
+typedef struct {
+        const char *app_id;
+        gsize start;
+        const char *text;
+} AfterQuery;
+
+static const char *result_line(const AfterQuery *q) {
+        const char *out = output_get(q->app_id, 1)->str + q->start;
+        const char *p = g_str_has_prefix(out, "=> ") ? out : strstr(out, "\n=> ");
+
+        if (!p)
+                return NULL;
+        if (*p == '\n')
+                p++;
+        return strchr(p, '\n') ? p + 3 : NULL;
+}
+
+static gboolean has_result(gconstpointer data) {
+        return result_line(data) != NULL;
+}
+
+/* The JSON text of the result of the probe sent at `start`. */
+static char *probe_wait(const char *app_id, gsize start) {
+        AfterQuery q = { app_id, start, NULL };
+        const char *line;
+
+        if (!iterate_until(has_result, &q, 5000))
+                g_error("%s gave no result (output '%s')", app_id, output_get(app_id, 1)->str + start);
+        line = result_line(&q);
+        return g_strndup(line, strchr(line, '\n') - line);
+}
+
+static char *probe(const char *app_id, gint64 window_id, const char *code) {
+        return probe_wait(app_id, probe_send(app_id, window_id, code));
+}
+
+static void assert_result(const char *app_id, gsize start, const char *expected) {
+        g_autofree char *got = probe_wait(app_id, start);
+
+        g_assert_cmpstr(got, ==, expected);
+}
+
+static void assert_probe(const char *app_id, gint64 window_id, const char *code, const char *expected) {
+        g_autofree char *got = probe(app_id, window_id, code);
+
+        if (!g_str_equal(got, expected))
+                g_error("%s: got %s, expected %s", code, got, expected);
+}
+
+static gboolean has_output_after(gconstpointer data) {
+        const AfterQuery *q = data;
+
+        return strstr(output_get(q->app_id, 1)->str + q->start, q->text) != NULL;
+}
+
+/* Waits for `last` in the app's stdout after `start`, then checks that the
+ * event lines printed since are exactly `expected`. */
+static void assert_events(const char *app_id, gsize start, const char *last, const char *expected) {
+        AfterQuery q = { app_id, start, last };
+        g_autoptr(GString) events = g_string_new(NULL);
+        g_auto(GStrv) lines = NULL;
+
+        if (!iterate_until(has_output_after, &q, 5000))
+                g_error("%s: no '%s' (output '%s')", app_id, last, output_get(app_id, 1)->str + start);
+        lines = g_strsplit(output_get(app_id, 1)->str + start, "\n", -1);
+        for (char **l = lines; *l; l++)
+                if (g_str_has_prefix(*l, "ev "))
+                        g_string_append_printf(events, "%s\n", *l + 3);
+        g_assert_cmpstr(events->str, ==, expected);
+}
+
+static gsize output_mark(const char *app_id) {
+        return output_get(app_id, 1)->len;
+}
+
+static void test_window_options(void) {
+        g_autoptr(JsonObject) parent = NULL, child = NULL, plain = NULL, destroy = NULL;
+        JsonObject *o;
+        gint64 pid;
+        g_autofree char *icon = NULL;
+
+        app_start("bwopts", PROBE_PRELUDE
+                "let parent, child, plain;\n"
+                "app.whenReady().then(() => {\n"
+                "  parent = new BrowserWindow({ x: 10, y: 20, width: 640, height: 480, title: 'P',\n"
+                "    minWidth: 300, minHeight: 200, maxWidth: 1000, maxHeight: 900, resizable: false,\n"
+                "    alwaysOnTop: true, skipTaskbar: true, backgroundColor: '#80aabbcc', icon: 'icons/app.png',\n"
+                "    closable: true, movable: false, frame: false, fullscreen: false });\n"
+                "  child = new BrowserWindow({ parent, modal: true, show: false, width: 100, height: 50,\n"
+                "    webPreferences: { zoomFactor: 1.5, devTools: false } });\n"
+                "  plain = new BrowserWindow({ width: 5000, maxWidth: 0, y: 7 });\n"
+                "  parent.on('closed', () => log('parent closed'));\n"
+                "  child.on('closed', () => log('child closed'));\n"
+                "});\n");
+        parent = wait_message("bwopts", "window-create", NULL, 5000);
+        pid = member_int(parent, "id");
+        o = json_object_get_object_member(parent, "options");
+        g_assert_cmpint(member_int(o, "x"), ==, 10);
+        g_assert_cmpint(member_int(o, "y"), ==, 20);
+        g_assert_cmpint(member_int(o, "width"), ==, 640);
+        g_assert_cmpint(member_int(o, "minWidth"), ==, 300);
+        g_assert_cmpint(member_int(o, "maxHeight"), ==, 900);
+        g_assert_false(json_object_get_boolean_member(o, "resizable"));
+        g_assert_false(json_object_get_boolean_member(o, "center"));
+        g_assert_false(json_object_get_boolean_member(o, "frame"));
+        g_assert_true(json_object_get_boolean_member(o, "alwaysOnTop"));
+        g_assert_true(json_object_get_boolean_member(o, "skipTaskbar"));
+        /* Electron's #AARRGGBB becomes CSS for the renderer. */
+        g_assert_cmpstr(member_string(o, "backgroundColor"), ==, "rgba(170,187,204,0.502)");
+        g_assert_cmpint(member_int(o, "parent"), ==, 0);
+        g_assert_false(json_object_has_member(o, "stateKey"));
+        icon = g_strdup(member_string(o, "icon"));
+        g_assert_true(g_path_is_absolute(icon));
+        g_assert_true(g_str_has_suffix(icon, "/icons/app.png"));
+
+        child = wait_message("bwopts", "window-create", NULL, 5000);
+        o = json_object_get_object_member(child, "options");
+        g_assert_cmpint(member_int(o, "parent"), ==, pid);
+        g_assert_true(json_object_get_boolean_member(o, "modal"));
+        g_assert_false(json_object_get_boolean_member(o, "show"));
+        /* No position: Electron centres the window. */
+        g_assert_true(json_object_get_boolean_member(o, "center"));
+        g_assert_false(json_object_get_boolean_member(
+                json_object_get_object_member(o, "webPreferences"), "devTools"));
+        {
+                g_autoptr(JsonObject) zoom = wait_call("bwopts", "set-zoom-factor");
+
+                g_assert_cmpint(member_int(zoom, "id"), ==, member_int(child, "id"));
+                g_assert_cmpstr(member_string(zoom, "args"), ==, "[1.5]");
+        }
+
+        plain = wait_message("bwopts", "window-create", NULL, 5000);
+        o = json_object_get_object_member(plain, "options");
+        /* y alone is no position. */
+        g_assert_false(json_object_has_member(o, "x"));
+        g_assert_false(json_object_has_member(o, "y"));
+        g_assert_cmpint(member_int(o, "width"), ==, 5000);
+
+        assert_probe("bwopts", pid, "parent.getBounds()", "{\"x\":10,\"y\":20,\"width\":640,\"height\":480}");
+        assert_probe("bwopts", pid, "[parent.getMinimumSize(), parent.getMaximumSize(), plain.getMaximumSize()]",
+                     "[[300,200],[1000,900],[0,0]]");
+        assert_probe("bwopts", pid,
+                     "[parent.isResizable(), parent.isMovable(), parent.isClosable(), parent.isAlwaysOnTop(),"
+                     " parent.isMaximizable(), parent.isVisible(), child.isVisible(), parent.getTitle()]",
+                     "[false,false,true,true,true,true,false,\"P\"]");
+        assert_probe("bwopts", pid, "[parent.getBackgroundColor(), plain.getBackgroundColor()]",
+                     "[\"#AABBCC\",\"#FFFFFF\"]");
+        assert_probe("bwopts", pid,
+                     "[child.isModal(), parent.isModal(), child.getParentWindow() === parent,"
+                     " parent.getChildWindows().length, plain.getParentWindow()]",
+                     "[true,false,true,1,null]");
+        assert_probe("bwopts", pid, "[child.webContents.getZoomFactor(), parent.webContents.getZoomLevel()]",
+                     "[1.5,0]");
+        /* devTools: false: openDevTools does nothing. */
+        assert_probe("bwopts", pid, "child.webContents.openDevTools()", "null");
+        {
+                MessageQuery q = { "bwopts", "wc-call", NULL, "open-dev-tools" };
+
+                g_assert_cmpint(message_find(&q), <, 0);
+        }
+        /* Limits apply to the size at once. */
+        assert_probe("bwopts", pid, "parent.setSize(100, 5000), parent.getSize()", "[300,900]");
+        {
+                g_autoptr(JsonObject) bounds = wait_message("bwopts", "window-set-bounds", NULL, 5000);
+
+                g_assert_cmpint(member_int(bounds, "width"), ==, 300);
+                g_assert_cmpint(member_int(bounds, "height"), ==, 900);
+                g_assert_false(json_object_has_member(bounds, "x"));
+        }
+        assert_probe("bwopts", pid, "plain.setParentWindow(parent), parent.getChildWindows().length", "2");
+        /* Closing a parent closes its children first, then the parent. */
+        {
+                gsize start = output_mark("bwopts");
+
+                assert_probe("bwopts", pid, "parent.close(), BrowserWindow.getAllWindows().length", "0");
+                assert_events("bwopts", start, "ev window-all-closed",
+                              "child closed\nparent closed\nwindow-all-closed\n");
+        }
+        g_assert_cmpint(js_app_kill("bwopts"), ==, 0);
+        wait_exit("bwopts", 5000);
+}
+
+static void test_window_state_events(void) {
+        g_autoptr(JsonObject) create = NULL, create2 = NULL, bounds = NULL, hide = NULL, state = NULL;
+        gint64 id, id2;
+        gsize start;
+
+        app_start("bwstate", PROBE_PRELUDE
+                "let win, other;\n"
+                "app.on('browser-window-focus', (e, w) => log('app focus', w.id === win.id));\n"
+                "app.whenReady().then(() => {\n"
+                "  win = new BrowserWindow({ x: 0, y: 0, width: 300, height: 200 });\n"
+                "  other = new BrowserWindow({ show: false });\n"
+                "  listen(win, ['resize', 'move', 'show', 'hide', 'focus', 'blur', 'maximize', 'unmaximize',\n"
+                "    'minimize', 'restore', 'enter-full-screen', 'leave-full-screen']);\n"
+                "  win.on('always-on-top-changed', (e, on) => log('always-on-top-changed', on));\n"
+                "});\n");
+        create = wait_message("bwstate", "window-create", NULL, 5000);
+        id = member_int(create, "id");
+        create2 = wait_message("bwstate", "window-create", NULL, 5000);
+        id2 = member_int(create2, "id");
+
+        /* A size and position report: 'resize' then 'move'. */
+        start = output_mark("bwstate");
+        post("bwstate", "{\"ev\":\"window-state\",\"id\":%" G_GINT64_FORMAT ",\"state\":"
+                        "{\"x\":5,\"y\":6,\"width\":400,\"height\":300}}", id);
+        assert_events("bwstate", start, "ev move", "resize\nmove\n");
+        assert_probe("bwstate", id, "win.getBounds()", "{\"x\":5,\"y\":6,\"width\":400,\"height\":300}");
+
+        /* Setters answer at once; events wait for the window. */
+        start = output_mark("bwstate");
+        assert_probe("bwstate", id, "win.setBounds({ x: 1, y: 2, width: 320.4, height: 240 }), win.getBounds()",
+                     "{\"x\":1,\"y\":2,\"width\":320,\"height\":240}");
+        bounds = wait_message("bwstate", "window-set-bounds", NULL, 5000);
+        g_assert_cmpint(member_int(bounds, "x"), ==, 1);
+        g_assert_cmpint(member_int(bounds, "width"), ==, 320);
+        assert_probe("bwstate", id, "win.setPosition(7, 8), [win.getPosition(), win.getSize(), win.getContentSize()]",
+                     "[[7,8],[320,240],[320,240]]");
+        post("bwstate", "{\"ev\":\"window-state\",\"id\":%" G_GINT64_FORMAT ",\"state\":"
+                        "{\"x\":7,\"y\":8,\"width\":320,\"height\":240}}", id);
+        assert_events("bwstate", start, "ev move", "resize\nmove\n");
+
+        /* Focus, maximize, minimize, full screen come from reports. */
+        start = output_mark("bwstate");
+        assert_probe("bwstate", id, "win.focus(), [win.isFocused(), BrowserWindow.getFocusedWindow()]", "[false,null]");
+        state = wait_message("bwstate", "window-set-state", NULL, 5000);
+        g_assert_cmpstr(member_string(state, "state"), ==, "focus");
+        post("bwstate", "{\"ev\":\"window-state\",\"id\":%" G_GINT64_FORMAT ",\"state\":{\"focused\":true}}", id);
+        post("bwstate", "{\"ev\":\"window-state\",\"id\":%" G_GINT64_FORMAT ",\"state\":{\"maximized\":true,"
+                        "\"width\":1000,\"height\":700}}", id);
+        post("bwstate", "{\"ev\":\"window-state\",\"id\":%" G_GINT64_FORMAT ",\"state\":{\"minimized\":true}}", id);
+        post("bwstate", "{\"ev\":\"window-state\",\"id\":%" G_GINT64_FORMAT ",\"state\":{\"minimized\":false}}", id);
+        post("bwstate", "{\"ev\":\"window-state\",\"id\":%" G_GINT64_FORMAT ",\"state\":{\"maximized\":false,"
+                        "\"width\":320,\"height\":240}}", id);
+        post("bwstate", "{\"ev\":\"window-state\",\"id\":%" G_GINT64_FORMAT ",\"state\":{\"fullscreen\":true}}", id);
+        post("bwstate", "{\"ev\":\"window-state\",\"id\":%" G_GINT64_FORMAT ",\"state\":{\"fullscreen\":true}}", id);
+        post("bwstate", "{\"ev\":\"window-state\",\"id\":%" G_GINT64_FORMAT ",\"state\":{\"focused\":false}}", id);
+        assert_events("bwstate", start, "ev blur",
+                      "focus\napp focus true\nmaximize\nresize\nminimize\nrestore\nunmaximize\nresize\n"
+                      "enter-full-screen\nblur\n");
+        assert_probe("bwstate", id, "[win.isFullScreen(), win.isMaximized(), win.isMinimized(), win.isNormal()]",
+                     "[true,false,false,false]");
+        post("bwstate", "{\"ev\":\"window-state\",\"id\":%" G_GINT64_FORMAT ",\"state\":{\"focused\":true}}", id2);
+        assert_probe("bwstate", id, "BrowserWindow.getFocusedWindow() === other", "true");
+
+        /* show/hide emit from the call, once per change; a late report of
+         * the old visibility does not undo it; a change the window manager
+         * makes is reported. */
+        start = output_mark("bwstate");
+        assert_probe("bwstate", id, "win.hide(), win.hide(), win.isVisible()", "false");
+        hide = wait_message("bwstate", "window-hide", NULL, 5000);
+        post("bwstate", "{\"ev\":\"window-state\",\"id\":%" G_GINT64_FORMAT ",\"state\":{\"visible\":true}}", id);
+        assert_probe("bwstate", id, "win.isVisible()", "false");
+        post("bwstate", "{\"ev\":\"window-state\",\"id\":%" G_GINT64_FORMAT ",\"state\":{\"visible\":false}}", id);
+        post("bwstate", "{\"ev\":\"window-state\",\"id\":%" G_GINT64_FORMAT ",\"state\":{\"visible\":true}}", id);
+        assert_events("bwstate", start, "ev show", "hide\nshow\n");
+        assert_probe("bwstate", id, "win.isVisible()", "true");
+
+        start = output_mark("bwstate");
+        assert_probe("bwstate", id, "win.setAlwaysOnTop(true), win.setAlwaysOnTop(true), win.isAlwaysOnTop()", "true");
+        assert_events("bwstate", start, "=> ", "always-on-top-changed true\n");
+        {
+                g_autoptr(JsonObject) set = wait_message("bwstate", "window-set-options", NULL, 5000);
+                JsonObject *o = json_object_get_object_member(set, "options");
+
+                g_assert_true(json_object_get_boolean_member(o, "alwaysOnTop"));
+        }
+        assert_probe("bwstate", id, "win.setProgressBar(0.5), win.flashFrame(true), win.setBackgroundColor('rgb(1, 2, 3)'),"
+                     " win.getBackgroundColor()", "\"#010203\"");
+        {
+                g_autoptr(JsonObject) p = wait_message("bwstate", "window-set-options", NULL, 5000);
+                g_autoptr(JsonObject) u = wait_message("bwstate", "window-set-options", NULL, 5000);
+                g_autoptr(JsonObject) c = wait_message("bwstate", "window-set-options", NULL, 5000);
+
+                g_assert_cmpfloat(json_object_get_double_member(json_object_get_object_member(p, "options"), "progress"), ==, 0.5);
+                g_assert_true(json_object_get_boolean_member(json_object_get_object_member(u, "options"), "urgent"));
+                g_assert_cmpstr(member_string(json_object_get_object_member(c, "options"), "backgroundColor"), ==, "rgba(1,2,3,1)");
+        }
+
+        /* Bad arguments fail as Electron's do. */
+        assert_probe("bwstate", id, "win.setSize('x', 1)",
+                     "{\"error\":\"TypeError: Error processing argument at index 0, conversion failure from x\"}");
+        assert_probe("bwstate", id, "win.setBounds('x')",
+                     "{\"error\":\"TypeError: Error processing argument at index 0, conversion failure from x\"}");
+        assert_probe("bwstate", id, "win.setPosition(1, {})",
+                     "{\"error\":\"TypeError: Error processing argument at index 1, conversion failure from #<Object>\"}");
+        assert_probe("bwstate", id, "win.setSize(1)", "{\"error\":\"TypeError: Insufficient number of arguments.\"}");
+        assert_probe("bwstate", id, "win.setTitle(5)",
+                     "{\"error\":\"TypeError: Error processing argument at index 0, conversion failure from 5\"}");
+        assert_probe("bwstate", id, "win.webContents.setZoomFactor(0)",
+                     "{\"error\":\"Error: 'zoomFactor' must be a double greater than 0.0\"}");
+        assert_probe("bwstate", id, "[BrowserWindow.fromId(999), webContents.fromId(999) === undefined]", "[null,true]");
+        assert_probe("bwstate", id, "other.destroy(), other.isDestroyed()", "true");
+        assert_probe("bwstate", id, "other.getBounds()", "{\"error\":\"TypeError: Object has been destroyed\"}");
+        assert_probe("bwstate", id, "other.webContents.getURL()", "{\"error\":\"TypeError: Object has been destroyed\"}");
+        g_assert_cmpint(js_app_kill("bwstate"), ==, 0);
+        wait_exit("bwstate", 5000);
+}
+
+static void post_reply(const char *app_id, gint64 id, JsonObject *call, const char *result_json) {
+        g_autofree char *quoted = g_strescape(result_json, NULL);
+
+        post(app_id, "{\"ev\":\"wc-reply\",\"id\":%" G_GINT64_FORMAT ",\"req\":%" G_GINT64_FORMAT
+                     ",\"ok\":true,\"result\":\"%s\"}", id, member_int(call, "req"), quoted);
+}
+
+static void test_webcontents(void) {
+        g_autoptr(JsonObject) create = NULL, ua = NULL, call = NULL, decide = NULL, created = NULL,
+                              load = NULL, reload = NULL;
+        gint64 id;
+        gsize start;
+
+        app_start("bwwc", PROBE_PRELUDE
+                "let win;\n"
+                "app.whenReady().then(() => {\n"
+                "  win = new BrowserWindow({ webPreferences: { sandbox: false } });\n"
+                "  const wc = win.webContents;\n"
+                "  listen(wc, ['did-start-loading', 'dom-ready', 'did-finish-load', 'did-stop-loading']);\n"
+                "  wc.on('did-navigate', (e, url, code) => log('did-navigate', url, code, wc.canGoBack()));\n"
+                "  wc.on('did-navigate-in-page', (e, url, main) => log('did-navigate-in-page', url, main));\n"
+                "  wc.on('will-navigate', (e, url) => { log('will-navigate', url, e.url); if (url.includes('blocked')) e.preventDefault(); });\n"
+                "  wc.on('console-message', (e, level, msg, line, source) => log('console', level, msg, line, source, e.level, e.lineNumber));\n"
+                "  wc.on('page-title-updated', (e, title, explicit) => log('wc title', title, explicit));\n"
+                "  win.on('page-title-updated', (e, title) => log('win title', title));\n"
+                "  wc.on('render-process-gone', (e, d) => log('gone', d.reason, d.exitCode, win.isDestroyed()));\n"
+                "  wc.on('did-create-window', (w, d) => log('did-create-window', w.id, d.url, w.getSize().join('x')));\n"
+                "  win.loadURL('https://example.org/a');\n"
+                "});\n");
+        create = wait_message("bwwc", "window-create", NULL, 5000);
+        id = member_int(create, "id");
+        load = wait_message("bwwc", "window-load", NULL, 5000);
+        g_assert_cmpstr(member_string(load, "url"), ==, "https://example.org/a");
+        g_clear_pointer(&load, json_object_unref);
+        ua = wait_call("bwwc", "get-user-agent");
+        g_assert_cmpstr(member_string(ua, "args"), ==, "[]");
+        post_reply("bwwc", id, ua, "\"Mozilla/5.0 appd\"");
+        assert_probe("bwwc", id, "[win.webContents.getUserAgent(), win.webContents.isLoading()]",
+                     "[\"Mozilla/5.0 appd\",true]");
+
+        /* Load events in Electron's order. */
+        start = output_mark("bwwc");
+        post("bwwc", "{\"ev\":\"load\",\"id\":%" G_GINT64_FORMAT ",\"event\":\"started\",\"url\":\"https://example.org/a\"}", id);
+        post("bwwc", "{\"ev\":\"load\",\"id\":%" G_GINT64_FORMAT ",\"event\":\"committed\",\"url\":\"https://example.org/a\"}", id);
+        post("bwwc", "{\"ev\":\"wc-event\",\"id\":%" G_GINT64_FORMAT ",\"name\":\"did-navigate\",\"details\":"
+                     "{\"url\":\"https://example.org/a\",\"canGoBack\":true,\"canGoForward\":false}}", id);
+        post("bwwc", "{\"ev\":\"wc-event\",\"id\":%" G_GINT64_FORMAT ",\"name\":\"dom-ready\",\"details\":{}}", id);
+        post("bwwc", "{\"ev\":\"title\",\"id\":%" G_GINT64_FORMAT ",\"title\":\"Page A\"}", id);
+        post("bwwc", "{\"ev\":\"load\",\"id\":%" G_GINT64_FORMAT ",\"event\":\"finished\",\"url\":\"https://example.org/a\"}", id);
+        post("bwwc", "{\"ev\":\"wc-event\",\"id\":%" G_GINT64_FORMAT ",\"name\":\"did-navigate-in-page\",\"details\":"
+                     "{\"url\":\"https://example.org/a#x\",\"canGoBack\":true,\"canGoForward\":false}}", id);
+        post("bwwc", "{\"ev\":\"wc-event\",\"id\":%" G_GINT64_FORMAT ",\"name\":\"console-message\",\"details\":"
+                     "{\"level\":\"warning\",\"message\":\"hi\",\"line\":3,\"sourceId\":\"app://x/a.js\"}}", id);
+        assert_events("bwwc", start, "ev console",
+                      "did-start-loading\ndid-navigate https://example.org/a -1 true\ndom-ready\n"
+                      "wc title Page A true\nwin title Page A\ndid-finish-load\ndid-stop-loading\n"
+                      "did-navigate-in-page https://example.org/a#x true\n"
+                      "console 2 hi 3 app://x/a.js warning 3\n");
+        assert_probe("bwwc", id, "const wc = win.webContents; [wc.getURL(), wc.getTitle(), win.getTitle(), wc.isLoading(), wc.canGoBack(), wc.canGoForward()]",
+                     "[\"https://example.org/a#x\",\"Page A\",\"Page A\",false,true,false]");
+
+        /* executeJavaScript: a round trip, and a rejection with the page's message. */
+        start = probe_send("bwwc", id, "win.webContents.executeJavaScript('1 + 1', true)");
+        call = wait_call("bwwc", "execute-javascript");
+        g_assert_cmpstr(member_string(call, "args"), ==, "[\"1 + 1\"]");
+        post_reply("bwwc", id, call, "{\"n\":2}");
+        assert_result("bwwc", start, "{\"n\":2}");
+        g_clear_pointer(&call, json_object_unref);
+        start = probe_send("bwwc", id, "win.webContents.executeJavaScript('nope()')");
+        call = wait_call("bwwc", "execute-javascript");
+        post("bwwc", "{\"ev\":\"wc-reply\",\"id\":%" G_GINT64_FORMAT ",\"req\":%" G_GINT64_FORMAT
+                     ",\"ok\":false,\"error\":\"nope is not defined\"}", id, member_int(call, "req"));
+        assert_result("bwwc", start, "{\"error\":\"Error: nope is not defined\"}");
+        g_clear_pointer(&call, json_object_unref);
+        start = probe_send("bwwc", id, "win.webContents.insertCSS('body{color:red}')");
+        call = wait_call("bwwc", "insert-css");
+        post_reply("bwwc", id, call, "\"css-1\"");
+        assert_result("bwwc", start, "\"css-1\"");
+        g_clear_pointer(&call, json_object_unref);
+
+        /* Zoom and user agent are kept for the getters. */
+        assert_probe("bwwc", id, "win.webContents.setZoomLevel(1), win.webContents.getZoomFactor()", "1.2");
+        call = wait_call("bwwc", "set-zoom-factor");
+        g_assert_cmpstr(member_string(call, "args"), ==, "[1.2]");
+        g_clear_pointer(&call, json_object_unref);
+        assert_probe("bwwc", id, "win.webContents.setUserAgent('UA/2'), win.webContents.userAgent", "\"UA/2\"");
+        call = wait_call("bwwc", "set-user-agent");
+        g_clear_pointer(&call, json_object_unref);
+
+        /* will-navigate: answered at once, refused when prevented. */
+        start = output_mark("bwwc");
+        post("bwwc", "{\"ev\":\"wc-event\",\"id\":%" G_GINT64_FORMAT ",\"name\":\"will-navigate\",\"details\":"
+                     "{\"request\":7,\"url\":\"https://example.org/blocked\"}}", id);
+        decide = wait_call("bwwc", "decide");
+        g_assert_cmpstr(member_string(decide, "args"), ==, "[7,false]");
+        g_clear_pointer(&decide, json_object_unref);
+        post("bwwc", "{\"ev\":\"wc-event\",\"id\":%" G_GINT64_FORMAT ",\"name\":\"will-navigate\",\"details\":"
+                     "{\"request\":8,\"url\":\"https://example.org/ok\"}}", id);
+        decide = wait_call("bwwc", "decide");
+        g_assert_cmpstr(member_string(decide, "args"), ==, "[8,true]");
+        g_clear_pointer(&decide, json_object_unref);
+        assert_events("bwwc", start, "ev will-navigate https://example.org/ok",
+                      "will-navigate https://example.org/blocked https://example.org/blocked\n"
+                      "will-navigate https://example.org/ok https://example.org/ok\n");
+
+        /* window.open with no handler: Electron's default opens a window. */
+        start = output_mark("bwwc");
+        post("bwwc", "{\"ev\":\"wc-event\",\"id\":%" G_GINT64_FORMAT ",\"name\":\"new-window\",\"details\":"
+                     "{\"request\":9,\"url\":\"https://example.org/new\",\"frameName\":\"\",\"features\":\"width=320,height=240\"}}", id);
+        decide = wait_call("bwwc", "decide");
+        g_assert_cmpstr(member_string(decide, "args"), ==, "[9,true]");
+        g_clear_pointer(&decide, json_object_unref);
+        created = wait_message("bwwc", "window-create", NULL, 5000);
+        g_assert_false(json_object_get_boolean_member(
+                json_object_get_object_member(json_object_get_object_member(created, "options"), "webPreferences"),
+                "sandbox"));
+        load = wait_message("bwwc", "window-load", NULL, 5000);
+        g_assert_cmpint(member_int(load, "id"), ==, member_int(created, "id"));
+        g_assert_cmpstr(member_string(load, "url"), ==, "https://example.org/new");
+        {
+                g_autofree char *line = g_strdup_printf("did-create-window %" G_GINT64_FORMAT " https://example.org/new 320x240\n",
+                                                        member_int(created, "id"));
+
+                assert_events("bwwc", start, "ev did-create-window", line);
+        }
+        assert_probe("bwwc", id, "win.webContents.setWindowOpenHandler(({ url }) => ({ action: url.includes('ok') ? 'allow' : 'deny' })),"
+                     " BrowserWindow.getAllWindows().length", "2");
+        post("bwwc", "{\"ev\":\"wc-event\",\"id\":%" G_GINT64_FORMAT ",\"name\":\"new-window\",\"details\":"
+                     "{\"request\":10,\"url\":\"https://example.org/no\",\"frameName\":\"\",\"features\":\"\"}}", id);
+        decide = wait_call("bwwc", "decide");
+        g_assert_cmpstr(member_string(decide, "args"), ==, "[10,false]");
+        g_clear_pointer(&decide, json_object_unref);
+        assert_probe("bwwc", id, "BrowserWindow.getAllWindows().length", "2");
+
+        /* The page's process crashes: the window stays, reload asks the
+         * renderer.  The renderer itself goes: reload loads the URL again,
+         * which brings a new renderer. */
+        start = output_mark("bwwc");
+        post("bwwc", "{\"ev\":\"wc-event\",\"id\":%" G_GINT64_FORMAT ",\"name\":\"web-process-gone\",\"details\":{\"reason\":\"oom\"}}", id);
+        assert_events("bwwc", start, "ev gone", "gone oom 0 false\n");
+        assert_probe("bwwc", id, "win.webContents.isCrashed(), win.webContents.reload(), win.webContents.isCrashed()", "false");
+        reload = wait_call("bwwc", "reload");
+        g_clear_pointer(&reload, json_object_unref);
+        start = output_mark("bwwc");
+        post("bwwc", "{\"ev\":\"renderer-gone\",\"id\":%" G_GINT64_FORMAT ",\"reason\":\"crashed\",\"exitCode\":11}", id);
+        assert_events("bwwc", start, "ev gone", "gone crashed 11 false\n");
+        assert_probe("bwwc", id, "win.webContents.reload(), BrowserWindow.getAllWindows().includes(win)", "true");
+        g_clear_pointer(&load, json_object_unref);
+        load = wait_message("bwwc", "window-load", NULL, 5000);
+        g_assert_cmpint(member_int(load, "id"), ==, id);
+        g_assert_cmpstr(member_string(load, "url"), ==, "https://example.org/a#x");
+
+        /* Calls still waiting when the window goes are rejected. */
+        start = probe_send("bwwc", id, "const p = win.webContents.executeJavaScript('1'); win.destroy(); p");
+        assert_result("bwwc", start, "{\"error\":\"Error: The window was destroyed before the call was answered\"}");
+        g_assert_cmpint(js_app_kill("bwwc"), ==, 0);
+        wait_exit("bwwc", 5000);
+}
+
+static void test_close_prevented(void) {
+        g_autoptr(JsonObject) create = NULL, destroy = NULL;
+        gint64 id;
+        gsize start;
+        Exit *e;
+
+        app_start("bwclose",
+                "const { app, BrowserWindow } = require('electron');\n"
+                "let asked = 0;\n"
+                "app.whenReady().then(() => {\n"
+                "  const win = new BrowserWindow();\n"
+                "  win.on('close', (e) => { asked++; console.log('close ' + asked); if (asked === 1) e.preventDefault(); });\n"
+                "  win.on('closed', () => console.log('closed'));\n"
+                "});\n");
+        create = wait_message("bwclose", "window-create", NULL, 5000);
+        id = member_int(create, "id");
+        start = output_mark("bwclose");
+        post("bwclose", "{\"ev\":\"close-requested\",\"id\":%" G_GINT64_FORMAT "}", id);
+        wait_output("bwclose", 1, "close 1", 5000);
+        assert_no_message("bwclose", "window-destroy");
+        post("bwclose", "{\"ev\":\"close-requested\",\"id\":%" G_GINT64_FORMAT "}", id);
+        destroy = wait_message("bwclose", "window-destroy", NULL, 5000);
+        e = wait_exit("bwclose", 5000);
+        g_assert_cmpint(e->code, ==, 0);
+        g_assert_cmpstr(output_get("bwclose", 1)->str + start, ==, "close 1\nclose 2\nclosed\n");
+}
+
+static void test_window_states(void) {
+        g_autoptr(JsonObject) create = NULL, bad = NULL;
+        JsonObject *o;
+        gint64 id;
+
+        app_start_states("bwkey", PROBE_PRELUDE
+                "let win, fresh;\n"
+                "app.whenReady().then(() => {\n"
+                "  win = new BrowserWindow({ x: 1, y: 1, width: 200, height: 100, appd: { stateKey: 'main' } });\n"
+                "  fresh = new BrowserWindow({ width: 200, height: 100, appd: { stateKey: 'other' } });\n"
+                "});\n", 0, NULL,
+                "{\"main\":{\"x\":120,\"y\":130,\"width\":500,\"height\":400,\"maximized\":true}}");
+        create = wait_message("bwkey", "window-create", NULL, 5000);
+        id = member_int(create, "id");
+        o = json_object_get_object_member(create, "options");
+        g_assert_cmpstr(member_string(o, "stateKey"), ==, "main");
+        g_assert_cmpint(member_int(o, "x"), ==, 120);
+        g_assert_cmpint(member_int(o, "y"), ==, 130);
+        g_assert_cmpint(member_int(o, "width"), ==, 500);
+        g_assert_cmpint(member_int(o, "height"), ==, 400);
+        g_assert_true(json_object_get_boolean_member(o, "maximized"));
+        assert_probe("bwkey", id, "[win.getBounds(), win.isMaximized(), fresh.getSize(), fresh.isMaximized()]",
+                     "[{\"x\":120,\"y\":130,\"width\":500,\"height\":400},true,[200,100],false]");
+        assert_probe("bwkey", id, "new BrowserWindow({ appd: { stateKey: '' } })",
+                     "{\"error\":\"TypeError: appd.stateKey must be a string of 1 to 256 bytes\"}");
+        g_assert_cmpint(js_app_kill("bwkey"), ==, 0);
+        wait_exit("bwkey", 5000);
+
+        /* A broken store entry costs the memory, not the app. */
+        app_start_states("bwkeybad", PROBE_PRELUDE
+                "app.whenReady().then(() => new BrowserWindow({ width: 210, height: 110, appd: { stateKey: 'main' } }));\n",
+                0, NULL, "{not json");
+        bad = wait_message("bwkeybad", "window-create", NULL, 5000);
+        o = json_object_get_object_member(bad, "options");
+        g_assert_cmpint(member_int(o, "width"), ==, 210);
+        wait_output("bwkeybad", 2, "remembered window states are malformed", 5000);
+        g_assert_cmpint(js_app_kill("bwkeybad"), ==, 0);
+        wait_exit("bwkeybad", 5000);
+}
+
 static long rss_kib(void) {
         g_autofree char *status = NULL;
         const char *p;
@@ -662,6 +1255,11 @@ int main(int argc, char **argv) {
         g_test_add_func("/js-runtime/window-round-trip", test_window_round_trip);
         g_test_add_func("/js-runtime/closed-event-quits", test_closed_event_quits);
         g_test_add_func("/js-runtime/kill-spinning", test_kill_spinning);
+        g_test_add_func("/js-runtime/window-options", test_window_options);
+        g_test_add_func("/js-runtime/window-state-events", test_window_state_events);
+        g_test_add_func("/js-runtime/webcontents", test_webcontents);
+        g_test_add_func("/js-runtime/close-prevented", test_close_prevented);
+        g_test_add_func("/js-runtime/window-states", test_window_states);
         g_test_add_func("/js-runtime/oom", test_oom);
         g_test_add_func("/js-runtime/errors", test_errors);
         g_test_add_func("/js-runtime/footprint", test_footprint);

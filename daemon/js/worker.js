@@ -8,6 +8,19 @@ const vm = require('vm');
 
 const spec = workerData;
 
+// Remembered window states (BrowserWindow's appd.stateKey).  They come from
+// the daemon's store; a broken entry costs the app its memory, not its start.
+function parseWindowStates(text) {
+  try {
+    const value = JSON.parse(text);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value;
+    console.error('appd: remembered window states are not a JSON object; ignored');
+  } catch (err) {
+    console.error(`appd: remembered window states are malformed (${err.message}); ignored`);
+  }
+  return {};
+}
+
 const makeElectron = vm.runInThisContext(spec.electronSource, {
   filename: 'appd:electron.js',
 });
@@ -18,6 +31,7 @@ const electron = makeElectron(require, {
   appDir: spec.appDir,
   userDataDir: spec.userDataDir,
   windowCounter: spec.windowCounter,
+  windowStates: parseWindowStates(spec.windowStates || '{}'),
   post(msg) {
     parentPort.postMessage(JSON.stringify(msg));
   },

@@ -1,0 +1,147 @@
+// webContents: load events and their order, URL and title, scripts, CSS,
+// zoom, user agent, history within the page, console messages and
+// failed loads.
+const { app, BrowserWindow } = require('electron');
+
+const fail = (why) => {
+  console.error(`FAIL: ${why}`);
+  app.exit(1);
+};
+setTimeout(() => fail('timed out'), 10000);
+app.on('window-all-closed', () => {});
+
+function check(ok, why) {
+  if (!ok) throw new Error(why);
+}
+
+function same(got, want, what) {
+  check(JSON.stringify(got) === JSON.stringify(want),
+        `${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+}
+
+function waitFor(emitter, name, ms = 3000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.removeListener(name, on);
+      reject(new Error(`no '${name}' within ${ms} ms`));
+    }, ms);
+    function on(...args) {
+      clearTimeout(timer);
+      resolve(args);
+    }
+    emitter.once(name, on);
+  });
+}
+
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('the promise did not reject');
+}
+
+async function main() {
+  const win = new BrowserWindow({ width: 400, height: 300 });
+  const wc = win.webContents;
+  const order = [];
+  for (const name of ['did-start-loading', 'did-navigate', 'dom-ready', 'did-finish-load', 'did-stop-loading'])
+    wc.on(name, () => order.push(name));
+  const consoleMessage = new Promise((resolve) => {
+    wc.on('console-message', (event, level, message, line, sourceId) => {
+      if (message === 'hello from page') resolve({ event, level, line, sourceId });
+    });
+  });
+
+  const loading = win.loadFile('index.html');
+  check(wc.isLoading(), 'isLoading while loading');
+  await loading;
+  check(!wc.isLoading(), 'isLoading after the load');
+  same(order, ['did-start-loading', 'did-navigate', 'dom-ready', 'did-finish-load', 'did-stop-loading'], 'load events');
+  check(wc.getURL().endsWith('/index.html'), `getURL ${wc.getURL()}`);
+  if (wc.getTitle() !== 'WC Test') await waitFor(wc, 'page-title-updated');
+  same(wc.getTitle(), 'WC Test', 'getTitle');
+
+  const msg = await consoleMessage;
+  same(msg.level, 1, 'console-message level');
+  same(msg.line, 6, 'console-message line');
+  check(msg.sourceId.endsWith('/index.html'), `console-message sourceId ${msg.sourceId}`);
+  same(msg.event.message, 'hello from page', 'console-message event.message');
+
+  // Scripts: values, promises, exceptions.
+  same(await wc.executeJavaScript('1 + 2'), 3, 'executeJavaScript');
+  same(await wc.executeJavaScript('({ a: [1, "b"] })'), { a: [1, 'b'] }, 'executeJavaScript object');
+  same(await wc.executeJavaScript('new Promise((r) => setTimeout(() => r(42), 50))'), 42, 'awaited promise');
+  const err = await rejection(wc.executeJavaScript('throw new Error("boom")'));
+  check(err instanceof Error && err.message.includes('boom'), `exception: ${err && err.message}`);
+
+  // CSS in and out.
+  const colour = () => wc.executeJavaScript('getComputedStyle(document.getElementById("text")).color');
+  const before = await colour();
+  const key = await wc.insertCSS('#text { color: rgb(1, 2, 3) !important; }');
+  check(typeof key === 'string' && key !== '', `insertCSS key ${key}`);
+  same(await colour(), 'rgb(1, 2, 3)', 'colour with inserted CSS');
+  await wc.removeInsertedCSS(key);
+  same(await colour(), before, 'colour after removeInsertedCSS');
+
+  // Zoom.
+  wc.setZoomFactor(1.5);
+  same(wc.getZoomFactor(), 1.5, 'getZoomFactor');
+  wc.setZoomLevel(1);
+  check(Math.abs(wc.getZoomFactor() - 1.2) < 1e-9, `zoom level 1 is factor ${wc.getZoomFactor()}`);
+  check(Math.abs(wc.getZoomLevel() - 1) < 1e-9, `getZoomLevel ${wc.getZoomLevel()}`);
+  wc.zoomFactor = 1;
+  same(wc.getZoomLevel(), 0, 'zoom level at factor 1');
+  let refused = null;
+  try {
+    wc.setZoomFactor(-1);
+  } catch (e) {
+    refused = e;
+  }
+  check(refused && wc.getZoomFactor() === 1, 'a negative zoom factor was taken');
+
+  // User agent: the renderer's default first, then ours, seen by the page
+  // after a reload.
+  const defaultAgent = await wc.executeJavaScript('navigator.userAgent');
+  same(wc.getUserAgent(), defaultAgent, 'default getUserAgent');
+  wc.setUserAgent('appd-test-agent/1.0');
+  same(wc.getUserAgent(), 'appd-test-agent/1.0', 'getUserAgent');
+  const reloaded = waitFor(wc, 'did-finish-load');
+  wc.reload();
+  await reloaded;
+  same(await wc.executeJavaScript('navigator.userAgent'), 'appd-test-agent/1.0', 'navigator.userAgent');
+
+  // History within the page.
+  let inPage = waitFor(wc, 'did-navigate-in-page');
+  await wc.executeJavaScript('location.hash = "one"; true');
+  let [, url, isMainFrame] = await inPage;
+  check(url.endsWith('#one') && isMainFrame === true, `did-navigate-in-page ${url} ${isMainFrame}`);
+  inPage = waitFor(wc, 'did-navigate-in-page');
+  await wc.executeJavaScript('location.hash = "two"; true');
+  await inPage;
+  check(wc.canGoBack(), 'canGoBack');
+  check(wc.getURL().endsWith('#two'), `getURL ${wc.getURL()}`);
+  inPage = waitFor(wc, 'did-navigate-in-page');
+  wc.goBack();
+  [, url] = await inPage;
+  check(url.endsWith('#one'), `back to ${url}`);
+  check(wc.canGoForward(), 'canGoForward');
+  inPage = waitFor(wc, 'did-navigate-in-page');
+  wc.navigationHistory.goForward();
+  [, url] = await inPage;
+  check(url.endsWith('#two'), `forward to ${url}`);
+  wc.stop();
+
+  // Failed loads: Electron's codes, on the event and the promise.
+  const failed = waitFor(wc, 'did-fail-load');
+  const loadErr = await rejection(win.loadFile('missing.html'));
+  same([loadErr.errno, loadErr.code], [-6, 'ERR_FILE_NOT_FOUND'], 'loadFile error');
+  const [, code, description, failedURL, isMain] = await failed;
+  same([code, description, isMain], [-6, 'ERR_FILE_NOT_FOUND', true], 'did-fail-load');
+  check(failedURL.endsWith('/missing.html'), `did-fail-load URL ${failedURL}`);
+
+  win.destroy();
+}
+
+app.whenReady().then(main).then(() => app.exit(0), (err) => fail(err.message));
