@@ -163,6 +163,17 @@ static void app_handle_message(App *a, JsonObject *o) {
                                 r == -E2BIG ? "message too large" : "too many messages waiting");
                         app_post_error(a, w->id, msg);
                 }
+        } else if (g_str_equal(op, "invoke-reply")) {
+                gint64 req = member_int(o, "req");
+                JsonNode *ok = json_object_get_member(o, "ok");
+                const char *text = member_string(o, "payload");
+
+                if (!ok || !JSON_NODE_HOLDS_VALUE(ok) ||
+                    json_node_get_value_type(ok) != G_TYPE_BOOLEAN)
+                        return;
+                if (!json_node_get_boolean(ok))
+                        text = member_string(o, "error");
+                window_invoke_reply(w, req, json_node_get_boolean(ok), text ? text : "");
         } else
                 window_handle_op(w, op, o);
 }
@@ -236,7 +247,7 @@ void apps_start_runtime(Daemon *d) {
 }
 
 int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret) {
-        g_autofree char *user_data = NULL;
+        g_autofree char *user_data = NULL, *states = NULL;
         JsAppSpec spec = { 0 };
         App *a;
         int r;
@@ -268,6 +279,10 @@ int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret) 
         spec.user_data_dir = user_data;
         spec.args = args;
         spec.max_old_generation_mb = APP_HEAP_LIMIT_MB;
+        /* The app's remembered windows, so a BrowserWindow with a stateKey
+         * knows its bounds as it is constructed. */
+        if (store_window_states_json(d->store, a->id, &states) >= 0)
+                spec.window_states_json = states;
         r = js_app_start(&spec);
         if (r < 0) {
                 app_free(a);

@@ -71,7 +71,8 @@ struct Window {
         gboolean focused, maximized, minimized, fullscreen;
         char *state_key;         /* remember bounds under this key, or NULL */
         guint save_timer;
-        char *options_json;      /* window options for (re)spawning the renderer */
+        JsonObject *options;     /* window options as last set, for (re)spawning */
+        guint parent_id;         /* parent window (same app), or 0 */
 
         /* The renderer link. */
         Renderer *renderer;
@@ -81,11 +82,15 @@ struct Window {
         gboolean ready;          /* the renderer's window exists */
         GList *calls;            /* WindowCall*: View.Call replies awaited */
         guint n_calls;
+        GHashTable *invokes;     /* req → sd_bus_message*: Host.Invoke awaiting ipcMain.handle */
+        gint64 next_invoke;
         gboolean destroying;
 };
 
-/* webContents calls awaiting the renderer's answer, per window. */
+/* webContents calls awaiting the renderer's answer, and page invokes
+ * awaiting the main script's, per window. */
 #define WINDOW_MAX_CALLS 256
+#define WINDOW_MAX_INVOKES 256
 
 /* apps.c */
 int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret);
@@ -106,6 +111,9 @@ void window_set_title(Window *w, const char *title);
 void window_set_visible(Window *w, gboolean visible);
 int window_send(Window *w, const char *channel, const char *payload, size_t size);
 void window_destroy(Window *w);
+/* Answer a page's ipcRenderer.invoke with the main script's result (JSON
+ * text) or error message. */
+void window_invoke_reply(Window *w, gint64 req, gboolean ok, const char *text);
 /* window-set-bounds, window-set-options, window-set-state, wc-call. */
 void window_handle_op(Window *w, const char *op, JsonObject *o);
 void window_free(Window *w);

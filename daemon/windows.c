@@ -99,6 +99,26 @@ static int view_send(Window *w, const char *channel, const void *data, size_t si
  * userdata, fixed when the link was made: a renderer can only ever speak
  * for its own window. */
 
+/* A child created before its parent's window existed learns the parent's
+ * X11 window now. */
+static void window_tell_children(Window *w) {
+        GHashTableIter it;
+        gpointer value;
+
+        if (!w->xid)
+                return;
+        g_hash_table_iter_init(&it, w->daemon->windows);
+        while (g_hash_table_iter_next(&it, NULL, &value)) {
+                Window *child = value;
+                g_autofree char *json = NULL;
+
+                if (child->parent_id != w->id || child->app != w->app)
+                        continue;
+                json = g_strdup_printf("{\"parentXid\":%" G_GUINT64_FORMAT "}", w->xid);
+                (void) view_call(child, "SetOptions", "ay", strlen(json), json);
+        }
+}
+
 static int method_Ready(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Window *w = userdata;
         uint64_t xid;
@@ -108,6 +128,7 @@ static int method_Ready(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         if (r < 0)
                 return r;
         w->xid = xid;
+        window_tell_children(w);
         if (!w->ready) {
                 w->ready = TRUE;
                 window_post(w, event_begin("window-ready", w->id));
@@ -368,6 +389,72 @@ static int method_Event(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         return sd_bus_reply_method_return(m, NULL);
 }
 
+static void message_unref(gpointer m) {
+        sd_bus_message_unref(m);
+}
+
+static int method_Invoke(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Window *w = userdata;
+        g_autofree char *payload = NULL;
+        const char *channel;
+        const void *data;
+        size_t size;
+        JsonBuilder *b;
+        gint64 req;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &channel);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read_array(m, 'y', &data, &size);
+        if (r < 0)
+                return r;
+        if (!*channel || strlen(channel) > IPC_MAX_CHANNEL)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "IPC channel names must be 1 to %d bytes",
+                                         IPC_MAX_CHANNEL);
+        if (size > APPD_IPC_MAX_PAYLOAD)
+                return sd_bus_error_setf(error, APPD_ERROR_TOO_LARGE,
+                                         "IPC message of %zu bytes is over the limit of %u",
+                                         size, APPD_IPC_MAX_PAYLOAD);
+        if (!g_utf8_validate(data, size, NULL))
+                return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS,
+                                        "IPC payloads are JSON text");
+        if (!w->app || w->app->script_ended)
+                return sd_bus_error_set(error, APPD_ERROR_NOT_RUNNING,
+                                        "The window's app is not running");
+        if (g_hash_table_size(w->invokes) >= WINDOW_MAX_INVOKES)
+                return sd_bus_error_setf(error, APPD_ERROR_TOO_MANY,
+                                         "More than %d invokes are waiting for an answer",
+                                         WINDOW_MAX_INVOKES);
+
+        req = ++w->next_invoke;
+        g_hash_table_insert(w->invokes, g_memdup2(&req, sizeof(req)), sd_bus_message_ref(m));
+        b = event_begin("invoke", w->id);
+        event_add_int(b, "req", req);
+        event_add_string(b, "channel", channel);
+        payload = g_strndup(data, size);
+        event_add_string(b, "payload", payload);
+        window_post(w, b);
+        /* Answered later, from window_invoke_reply(). */
+        return 1;
+}
+
+void window_invoke_reply(Window *w, gint64 req, gboolean ok, const char *text) {
+        sd_bus_message *m = g_hash_table_lookup(w->invokes, &req);
+        int r;
+
+        if (!m)
+                return;
+        if (ok)
+                r = sd_bus_reply_method_return(m, "ay", strlen(text), text);
+        else
+                r = sd_bus_reply_method_errorf(m, APPD_ERROR_HANDLER_FAILED, "%s", text);
+        if (r < 0)
+                WINDOW_LOG(w, G_LOG_LEVEL_MESSAGE, "Cannot answer an invoke: %s", g_strerror(-r));
+        g_hash_table_remove(w->invokes, &req);
+}
+
 static const sd_bus_vtable host_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("Ready", SD_BUS_ARGS("t", xid), SD_BUS_NO_RESULT,
@@ -384,6 +471,8 @@ static const sd_bus_vtable host_vtable[] = {
                                 method_StateChanged, 0),
         SD_BUS_METHOD_WITH_ARGS("Event", SD_BUS_ARGS("s", name, "ay", details),
                                 SD_BUS_NO_RESULT, method_Event, 0),
+        SD_BUS_METHOD_WITH_ARGS("Invoke", SD_BUS_ARGS("s", channel, "ay", args),
+                                SD_BUS_RESULT("ay", result), method_Invoke, 0),
         SD_BUS_METHOD_WITH_ARGS("Send", SD_BUS_ARGS("s", channel, "ay", args),
                                 SD_BUS_NO_RESULT, method_Send, 0),
         SD_BUS_VTABLE_END
@@ -488,6 +577,9 @@ static void window_cancel_calls(Window *w) {
 static void window_link_close(Window *w) {
         w->ready = FALSE;
         window_cancel_calls(w);
+        /* Their answers could only go to the link that is closing. */
+        if (w->invokes)
+                g_hash_table_remove_all(w->invokes);
         w->host_slot = sd_bus_slot_unref(w->host_slot);
         if (w->link_source) {
                 g_source_remove(w->link_source);
@@ -562,10 +654,12 @@ static char *app_subdir(const char *base, const char *app_id) {
         return g_steal_pointer(&dir);
 }
 
+static char *renderer_options(Window *w, JsonObject *options, gboolean initial);
+
 static int window_spawn_renderer(Window *w) {
         Daemon *d = w->daemon;
         g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
-        g_autofree char *data = NULL, *cache = NULL;
+        g_autofree char *data = NULL, *cache = NULL, *options = NULL;
         g_autoptr(sd_bus) link = NULL;
         sd_id128_t server_id;
         int fd = -1, r;
@@ -588,8 +682,9 @@ static int window_spawn_renderer(Window *w) {
                 g_ptr_array_add(argv, g_strdup("--hidden"));
         if (w->preload)
                 g_ptr_array_add(argv, g_strdup_printf("--preload=%s", w->preload));
-        if (w->options_json && !g_str_equal(w->options_json, "{}"))
-                g_ptr_array_add(argv, g_strdup_printf("--options=%s", w->options_json));
+        options = renderer_options(w, w->options, TRUE);
+        if (!g_str_equal(options, "{}"))
+                g_ptr_array_add(argv, g_strdup_printf("--options=%s", options));
         g_ptr_array_add(argv, g_strdup_printf("--data-dir=%s", data));
         g_ptr_array_add(argv, g_strdup_printf("--cache-dir=%s", cache));
         g_ptr_array_add(argv, NULL);
@@ -747,7 +842,16 @@ int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret
         w->url = g_strdup("");
         w->object_path = g_strdup_printf(APPD_WINDOW_PATH_PREFIX "/%u", id);
         g_snprintf(w->id_text, sizeof(w->id_text), "%u", id);
-        w->options_json = renderer_options(w, options, TRUE);
+        w->options = json_object_ref(options);
+        {
+                JsonNode *parent = json_object_get_member(options, "parent");
+                if (parent && JSON_NODE_HOLDS_VALUE(parent) &&
+                    json_node_get_value_type(parent) == G_TYPE_INT64 &&
+                    json_node_get_int(parent) > 0 && json_node_get_int(parent) <= G_MAXUINT)
+                        w->parent_id = (guint) json_node_get_int(parent);
+        }
+        w->invokes = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+                                           message_unref);
 
         g_hash_table_insert(d->windows, GUINT_TO_POINTER(id), w);
         app->windows = g_list_append(app->windows, w);
@@ -822,12 +926,29 @@ void window_handle_op(Window *w, const char *op, JsonObject *o) {
         } else if (g_str_equal(op, "window-set-options")) {
                 JsonNode *n = json_object_get_member(o, "options");
                 g_autofree char *json = NULL;
+                JsonObject *merge;
+                GList *members;
 
                 if (!n || !JSON_NODE_HOLDS_OBJECT(n)) {
                         window_op_error(w, "window-set-options: options must be an object");
                         return;
                 }
-                json = renderer_options(w, json_node_get_object(n), FALSE);
+                /* Kept, so that a renderer started after a crash shows the
+                 * window as the app last set it. */
+                merge = json_node_get_object(n);
+                members = json_object_get_members(merge);
+                for (GList *k = members; k; k = k->next)
+                        json_object_set_member(w->options, k->data,
+                                               json_node_copy(json_object_get_member(merge, k->data)));
+                g_list_free(members);
+                if (json_object_has_member(merge, "parent")) {
+                        gint64 parent = 0;
+                        JsonNode *p = json_object_get_member(merge, "parent");
+                        if (JSON_NODE_HOLDS_VALUE(p) && json_node_get_value_type(p) == G_TYPE_INT64)
+                                parent = json_node_get_int(p);
+                        w->parent_id = parent > 0 && parent <= G_MAXUINT ? (guint) parent : 0;
+                }
+                json = renderer_options(w, merge, FALSE);
                 (void) view_call(w, "SetOptions", "ay", strlen(json), json);
         } else if (g_str_equal(op, "window-set-state")) {
                 JsonNode *n = json_object_get_member(o, "state");
@@ -942,7 +1063,10 @@ void window_free(Window *w) {
         if (w->save_timer)
                 g_source_remove(w->save_timer);
         g_free(w->state_key);
-        g_free(w->options_json);
+        if (w->options)
+                json_object_unref(w->options);
+        if (w->invokes)
+                g_hash_table_destroy(w->invokes);
         g_free(w->object_path);
         g_free(w->title);
         g_free(w->url);

@@ -24,6 +24,8 @@
 #define APPD_ERROR_NOT_RUNNING     "org.appd.Appd1.Error.NotRunning"
 #define APPD_ERROR_TOO_LARGE       "org.appd.Appd1.Error.TooLarge"
 #define APPD_ERROR_FAILED          "org.appd.Appd1.Error.Failed"
+#define APPD_ERROR_HANDLER_FAILED  "org.appd.Appd1.Error.HandlerFailed"
+#define APPD_ERROR_TOO_MANY        "org.appd.Appd1.Error.TooMany"
 
 /* Largest IPC payload (JSON bytes) accepted in either direction.  A bigger
  * one is an error for its sender. */

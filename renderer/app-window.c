@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gunixinputstream.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,16 +16,32 @@
 #include "app-scheme-path.h"
 #include "appd-protocol.h"
 #include "preload-bridge.h"
+#include "window-x11.h"
 
 #define APP_SCHEME          "app"
 #define PRELOAD_WORLD       "appd-preload"
 #define IPC_HANDLER         "appdIpc"
 #define IPC_MAX_CHANNEL     256
+#define INTERNAL_WORLD      "appd-internal"
+#define INTERNAL_HANDLER    "appdInternal"
+#define CONSOLE_HANDLER     "appdConsole"
+#define CONSOLE_MAX_MESSAGE (64 * 1024)
+#define CONSOLE_MAX_PER_SECOND 100
+/* A will-navigate nobody answers goes ahead, as with no listener. */
+#define DECISION_TIMEOUT_S  10
+
+typedef struct {
+        int x, y, width, height;
+        gboolean has_position;
+        gboolean focused, maximized, minimized, fullscreen, visible;
+} WindowState;
 
 struct _AppWindow {
         GtkWindow parent_instance;
 
         WebKitWebView *view;
+        char *committed_uri;     /* the document of the last committed load */
+        gboolean in_page_pending;
         gboolean has_preload;
         gboolean ready_sent;
         /* WebKit reports FINISHED after a failed load too; the daemon must
@@ -32,7 +49,43 @@ struct _AppWindow {
         gboolean load_failed;
         gboolean have_position;
         int x, y;
+        gboolean center_on_map;
+
+        /* Options GTK has no API for, applied to the X11 window once it
+         * exists and again when GTK rewrites them on map. */
+        int min_width, min_height, max_width, max_height;
+        gboolean above, skip_taskbar, urgent;
+        guint64 parent_xid;
+        GdkTexture *icon;
+
+        /* StateChanged: what the daemon was told last. */
+        WindowState reported;
+        gboolean state_known;
+        guint state_idle;
+        GdkSurface *surface;
+        GdkDisplay *display;
+        gulong xevent_handler;
+
+        /* webContents */
+        WebKitUserContentManager *content;
+        GHashTable *style_sheets;    /* key → WebKitUserStyleSheet */
+        guint next_style_sheet;
+        GHashTable *held;            /* request → HeldDecision */
+        guint next_request;
+        /* Set while a navigation the daemon asked for is starting:
+         * Electron emits will-navigate only for the page's own. */
+        gboolean api_navigation;
+        gboolean dev_tools_open;
+        gint64 console_second;
+        guint console_count;
 };
+
+typedef struct {
+        AppWindow *window;
+        guint request;
+        WebKitPolicyDecision *decision;
+        guint timeout_id;
+} HeldDecision;
 
 enum {
         SIGNAL_READY,
@@ -41,6 +94,8 @@ enum {
         SIGNAL_PAGE_TITLE,
         SIGNAL_CLOSE_REQUESTED,
         SIGNAL_IPC_MESSAGE,
+        SIGNAL_STATE_CHANGED,
+        SIGNAL_WEB_EVENT,
         N_SIGNALS,
 };
 
@@ -485,6 +540,1051 @@ static char *preload_script_build(const char *path, const char *source) {
         return g_string_free(s, FALSE);
 }
 
+/* ---- reports -------------------------------------------------------- */
+
+static char *json_builder_finish(JsonBuilder *builder) {
+        g_autoptr(JsonNode) root = NULL;
+
+        json_builder_end_object(builder);
+        root = json_builder_get_root(builder);
+        return json_to_string(root, FALSE);
+}
+
+static void web_event_emit(AppWindow *self, const char *name, JsonBuilder *details) {
+        g_autoptr(JsonBuilder) empty = NULL;
+        g_autofree char *json = NULL;
+
+        if (!details) {
+                empty = json_builder_new();
+                json_builder_begin_object(empty);
+                details = empty;
+        }
+        json = json_builder_finish(details);
+        g_signal_emit(self, signals[SIGNAL_WEB_EVENT], 0, name, json);
+}
+
+static void window_state_read(AppWindow *self, WindowState *ret) {
+        GdkToplevelState state = 0;
+
+        *ret = (WindowState) { 0 };
+        if (self->surface && GDK_IS_TOPLEVEL(self->surface))
+                state = gdk_toplevel_get_state(GDK_TOPLEVEL(self->surface));
+
+        /* The content size: what the page gets, without any frame.  The
+         * surface knows a new size as soon as the window system says so;
+         * the view only after the next layout. */
+        if (self->surface && gdk_surface_get_mapped(self->surface)) {
+                ret->width = gdk_surface_get_width(self->surface);
+                ret->height = gdk_surface_get_height(self->surface);
+        }
+        /* A surface not configured yet is 1×1. */
+        if (ret->width <= 1 || ret->height <= 1) {
+                ret->width = gtk_widget_get_width(GTK_WIDGET(self->view));
+                ret->height = gtk_widget_get_height(GTK_WIDGET(self->view));
+        }
+        if (ret->width <= 0 || ret->height <= 0)
+                gtk_window_get_default_size(GTK_WINDOW(self), &ret->width, &ret->height);
+        if (self->surface && gdk_surface_get_mapped(self->surface))
+                ret->has_position = window_x11_get_position(self->surface, &ret->x, &ret->y);
+        else if (self->have_position) {
+                ret->has_position = TRUE;
+                ret->x = self->x;
+                ret->y = self->y;
+        }
+        ret->focused = gtk_window_is_active(GTK_WINDOW(self));
+        ret->maximized = !!(state & GDK_TOPLEVEL_STATE_MAXIMIZED);
+        ret->minimized = !!(state & GDK_TOPLEVEL_STATE_MINIMIZED);
+        ret->fullscreen = !!(state & GDK_TOPLEVEL_STATE_FULLSCREEN);
+        /* A minimized window is still shown, as Electron's isVisible(). */
+        ret->visible = gtk_widget_get_visible(GTK_WIDGET(self));
+}
+
+static gboolean state_flush_cb(gpointer user_data) {
+        AppWindow *self = user_data;
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autofree char *json = NULL;
+        const WindowState *old = &self->reported;
+        gboolean all = !self->state_known;
+        WindowState now;
+        unsigned n = 0;
+
+        self->state_idle = 0;
+        /* GTK rewrites WM_NORMAL_HINTS whenever it lays the window out,
+         * which has happened by now: put the maximum back. */
+        if ((self->max_width > 0 || self->max_height > 0) && window_x11_is_x11(self->surface))
+                window_x11_set_max_size(self->surface, self->max_width, self->max_height);
+        window_state_read(self, &now);
+
+        json_builder_begin_object(b);
+#define STATE_INT(field)                                                        \
+        if (all || now.field != old->field) {                                   \
+                json_builder_set_member_name(b, #field);                        \
+                json_builder_add_int_value(b, now.field);                       \
+                n++;                                                            \
+        }
+#define STATE_BOOL(field)                                                       \
+        if (all || now.field != old->field) {                                   \
+                json_builder_set_member_name(b, #field);                        \
+                json_builder_add_boolean_value(b, now.field);                   \
+                n++;                                                            \
+        }
+        if (now.has_position) {
+                gboolean moved = all || !old->has_position;
+
+                if (moved || now.x != old->x) {
+                        json_builder_set_member_name(b, "x");
+                        json_builder_add_int_value(b, now.x);
+                        n++;
+                }
+                if (moved || now.y != old->y) {
+                        json_builder_set_member_name(b, "y");
+                        json_builder_add_int_value(b, now.y);
+                        n++;
+                }
+        }
+        STATE_INT(width);
+        STATE_INT(height);
+        STATE_BOOL(focused);
+        STATE_BOOL(maximized);
+        STATE_BOOL(minimized);
+        STATE_BOOL(fullscreen);
+        STATE_BOOL(visible);
+#undef STATE_INT
+#undef STATE_BOOL
+
+        self->reported = now;
+        self->state_known = TRUE;
+        json = json_builder_finish(b);
+        if (n > 0)
+                g_signal_emit(self, signals[SIGNAL_STATE_CHANGED], 0, json);
+        return G_SOURCE_REMOVE;
+}
+
+/* At most one report per main loop iteration: a drag moves the window many
+ * times between two of them. */
+static void state_queue(AppWindow *self) {
+        if (!self->ready_sent || self->state_idle)
+                return;
+        self->state_idle = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, state_flush_cb, self, NULL);
+}
+
+static void state_notify_cb(GObject *object, GParamSpec *pspec, AppWindow *self) {
+        state_queue(self);
+}
+
+static gboolean display_xevent_cb(GdkDisplay *display, gpointer xevent, AppWindow *self) {
+        if (window_x11_event_is_configure(self->surface, xevent))
+                state_queue(self);
+        return GDK_EVENT_PROPAGATE;
+}
+
+/* ---- window options ------------------------------------------------- */
+
+/* The X11 properties GTK knows nothing of.  GTK writes WM_NORMAL_HINTS and
+ * _NET_WM_STATE itself when it maps the window: called again after. */
+static void window_options_sync(AppWindow *self) {
+        GdkSurface *surface = self->surface;
+
+        if (!window_x11_is_x11(surface))
+                return;
+
+        window_x11_set_max_size(surface, self->max_width, self->max_height);
+        window_x11_set_net_wm_state(surface, "_NET_WM_STATE_ABOVE", self->above);
+        window_x11_set_transient_for(surface, self->parent_xid);
+#ifdef GDK_WINDOWING_X11
+        gdk_x11_surface_set_skip_taskbar_hint(surface, self->skip_taskbar);
+        gdk_x11_surface_set_urgency_hint(surface, self->urgent);
+#endif
+        if (self->icon) {
+                g_autoptr(GError) error = NULL;
+                if (!window_x11_set_icon(surface, self->icon, &error))
+                        g_message("Cannot set the window icon: %s", error->message);
+        }
+}
+
+static void window_size_clamp(AppWindow *self, int *width, int *height) {
+        if (self->min_width > 0)
+                *width = MAX(*width, self->min_width);
+        if (self->min_height > 0)
+                *height = MAX(*height, self->min_height);
+        if (self->max_width > 0)
+                *width = MIN(*width, self->max_width);
+        if (self->max_height > 0)
+                *height = MIN(*height, self->max_height);
+}
+
+/* Electron writes alpha first (#ARGB, #AARRGGBB); CSS, and so GDK, last. */
+static gboolean color_parse(const char *text, GdkRGBA *ret) {
+        size_t n = strlen(text);
+
+        if (text[0] == '#' && (n == 5 || n == 9)) {
+                g_autofree char *css = g_strdup(text);
+                size_t a = (n - 1) / 4;
+
+                for (size_t i = 0; i < a; i++)
+                        if (!g_ascii_isxdigit(text[1 + i]))
+                                return FALSE;
+                memcpy(css + 1, text + 1 + a, n - 1 - a);
+                memcpy(css + 1 + (n - 1 - a), text + 1, a);
+                return gdk_rgba_parse(ret, css);
+        }
+        return gdk_rgba_parse(ret, text);
+}
+
+static gboolean option_bool(JsonObject *o, const char *name, gboolean *ret, GError **error) {
+        JsonNode *node = json_object_get_member(o, name);
+
+        if (!node)
+                return FALSE;
+        if (JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_BOOLEAN) {
+                *ret = json_node_get_boolean(node);
+                return TRUE;
+        }
+        if (error && !*error)
+                g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "\"%s\" must be a boolean", name);
+        return FALSE;
+}
+
+static gboolean option_number(JsonObject *o, const char *name, double *ret, GError **error) {
+        JsonNode *node = json_object_get_member(o, name);
+        GType type;
+
+        if (!node)
+                return FALSE;
+        type = JSON_NODE_HOLDS_VALUE(node) ? json_node_get_value_type(node) : G_TYPE_INVALID;
+        if (type == G_TYPE_INT64 || type == G_TYPE_DOUBLE) {
+                *ret = json_node_get_double(node);
+                return TRUE;
+        }
+        if (error && !*error)
+                g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "\"%s\" must be a number", name);
+        return FALSE;
+}
+
+static const char *option_string(JsonObject *o, const char *name, GError **error) {
+        JsonNode *node = json_object_get_member(o, name);
+
+        if (!node)
+                return NULL;
+        if (JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING)
+                return json_node_get_string(node);
+        if (error && !*error)
+                g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "\"%s\" must be a string", name);
+        return NULL;
+}
+
+static int size_limit(double value) {
+        return value > 0 && value < G_MAXINT16 ? (int) value : 0;
+}
+
+gboolean app_window_set_options(AppWindow *self, const char *json, size_t size, GError **error) {
+        g_autoptr(JsonParser) parser = json_parser_new();
+        g_autoptr(GError) local = NULL;
+        gboolean b, limits = FALSE;
+        const char *s;
+        JsonObject *o;
+        double d;
+
+        g_return_val_if_fail(APP_IS_WINDOW(self), FALSE);
+
+        if (!json_parser_load_from_data(parser, json, (gssize) size, error))
+                return FALSE;
+        if (!JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+                g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Options must be a JSON object");
+                return FALSE;
+        }
+        o = json_node_get_object(json_parser_get_root(parser));
+
+        /* Every key is checked before any is applied, so a bad value
+         * changes nothing. */
+        {
+                static const char *const bools[] = {
+                        "resizable", "alwaysOnTop", "skipTaskbar", "frame", "closable", "urgent",
+                        "modal", "center", "fullscreen", "maximized",
+                };
+                static const char *const numbers[] = {
+                        "minWidth", "minHeight", "maxWidth", "maxHeight", "progress", "parentXid",
+                };
+                static const char *const strings[] = { "backgroundColor", "icon", "title" };
+
+                for (size_t i = 0; i < G_N_ELEMENTS(bools); i++)
+                        option_bool(o, bools[i], &b, &local);
+                for (size_t i = 0; i < G_N_ELEMENTS(numbers); i++)
+                        option_number(o, numbers[i], &d, &local);
+                for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
+                        option_string(o, strings[i], &local);
+                if (local) {
+                        g_propagate_error(error, g_steal_pointer(&local));
+                        return FALSE;
+                }
+        }
+
+        if ((s = option_string(o, "backgroundColor", NULL))) {
+                GdkRGBA color;
+
+                if (!color_parse(s, &color)) {
+                        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                    "\"backgroundColor\": %s is not a colour", s);
+                        return FALSE;
+                }
+                webkit_web_view_set_background_color(self->view, &color);
+        }
+        if ((s = option_string(o, "icon", NULL))) {
+                g_autoptr(GdkTexture) texture = NULL;
+
+                /* GTK 4 takes icons by theme name only; a file becomes
+                 * _NET_WM_ICON on X11 and is ignored elsewhere. */
+                if (*s) {
+                        texture = gdk_texture_new_from_filename(s, error);
+                        if (!texture)
+                                return FALSE;
+                }
+                g_set_object(&self->icon, texture);
+        }
+
+        if (option_bool(o, "resizable", &b, NULL))
+                gtk_window_set_resizable(GTK_WINDOW(self), b);
+        if (option_bool(o, "frame", &b, NULL))
+                gtk_window_set_decorated(GTK_WINDOW(self), b);
+        if (option_bool(o, "closable", &b, NULL))
+                gtk_window_set_deletable(GTK_WINDOW(self), b);
+        if (option_bool(o, "modal", &b, NULL))
+                gtk_window_set_modal(GTK_WINDOW(self), b);
+        if (option_bool(o, "alwaysOnTop", &b, NULL))
+                self->above = b;
+        if (option_bool(o, "skipTaskbar", &b, NULL))
+                self->skip_taskbar = b;
+        if (option_bool(o, "urgent", &b, NULL))
+                self->urgent = b;
+        if (option_number(o, "parentXid", &d, NULL))
+                self->parent_xid = d > 0 && d < (double) G_MAXUINT32 ? (guint64) d : 0;
+        if ((s = option_string(o, "title", NULL)))
+                gtk_window_set_title(GTK_WINDOW(self), s);
+        if (option_number(o, "progress", &d, NULL))
+                /* X11 has no standard progress indicator (only Unity's
+                 * LauncherEntry, which needs a .desktop file): a no-op. */
+                g_debug("Ignoring progress %g: no progress indicator on this desktop", d);
+
+        if (option_number(o, "minWidth", &d, NULL))
+                self->min_width = size_limit(d), limits = TRUE;
+        if (option_number(o, "minHeight", &d, NULL))
+                self->min_height = size_limit(d), limits = TRUE;
+        if (option_number(o, "maxWidth", &d, NULL))
+                self->max_width = size_limit(d), limits = TRUE;
+        if (option_number(o, "maxHeight", &d, NULL))
+                self->max_height = size_limit(d), limits = TRUE;
+        if (limits) {
+                int width, height, w, h;
+
+                /* The minimum is a size request on the content, from which
+                 * GTK derives the window's own hints; GTK has no maximum. */
+                gtk_widget_set_size_request(GTK_WIDGET(self->view),
+                                            self->min_width > 0 ? self->min_width : -1,
+                                            self->min_height > 0 ? self->min_height : -1);
+                gtk_window_get_default_size(GTK_WINDOW(self), &width, &height);
+                w = width, h = height;
+                window_size_clamp(self, &w, &h);
+                if (w != width || h != height)
+                        app_window_resize(self, w, h);
+        }
+
+        /* Initial options only (BrowserWindow constructor). */
+        if (option_bool(o, "fullscreen", &b, NULL) && b)
+                gtk_window_fullscreen(GTK_WINDOW(self));
+        if (option_bool(o, "maximized", &b, NULL) && b)
+                gtk_window_maximize(GTK_WINDOW(self));
+        if (option_bool(o, "center", &b, NULL) && b) {
+                if (self->surface && gdk_surface_get_mapped(self->surface))
+                        app_window_set_state(self, "center", NULL);
+                else
+                        self->center_on_map = TRUE;
+        }
+
+        window_options_sync(self);
+        return TRUE;
+}
+
+void app_window_move(AppWindow *self, int x, int y) {
+        g_return_if_fail(APP_IS_WINDOW(self));
+
+        self->have_position = TRUE;
+        self->center_on_map = FALSE;
+        self->x = x;
+        self->y = y;
+        if (self->surface && gdk_surface_get_mapped(self->surface))
+                window_x11_move(self->surface, x, y);
+        state_queue(self);
+}
+
+void app_window_resize(AppWindow *self, int width, int height) {
+        g_return_if_fail(APP_IS_WINDOW(self));
+
+        window_size_clamp(self, &width, &height);
+        if (width <= 0 || height <= 0)
+                return;
+
+        /* GTK 4.8 keeps a mapped window's size when the default size
+         * changes; on X11 the window itself is resized and GTK follows the
+         * ConfigureNotify.  With server-side decorations (never CSD here:
+         * the window has no titlebar widget) the X window is the content. */
+        gtk_window_set_default_size(GTK_WINDOW(self), width, height);
+        if (self->surface && gdk_surface_get_mapped(self->surface))
+                window_x11_resize(self->surface, width, height);
+        state_queue(self);
+}
+
+static void window_center(AppWindow *self) {
+        GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(self));
+        g_autoptr(GdkMonitor) first = NULL;
+        GdkMonitor *monitor = NULL;
+        GdkRectangle area;
+        int width, height;
+
+        if (self->surface)
+                monitor = gdk_display_get_monitor_at_surface(display, self->surface);
+        if (!monitor) {
+                first = g_list_model_get_item(gdk_display_get_monitors(display), 0);
+                monitor = first;
+        }
+        if (!monitor)
+                return;
+
+#ifdef GDK_WINDOWING_X11
+        if (GDK_IS_X11_MONITOR(monitor))
+                gdk_x11_monitor_get_workarea(monitor, &area);
+        else
+#endif
+                gdk_monitor_get_geometry(monitor, &area);
+
+        /* Right after mapping, before the first configure, the surface is
+         * still 1x1: the size it is about to get is the default size. */
+        gtk_window_get_default_size(GTK_WINDOW(self), &width, &height);
+        if (self->surface && gdk_surface_get_mapped(self->surface) && gdk_surface_get_width(self->surface) > 1) {
+                width = gdk_surface_get_width(self->surface);
+                height = gdk_surface_get_height(self->surface);
+        }
+
+        app_window_move(self, area.x + MAX(0, (area.width - width) / 2),
+                        area.y + MAX(0, (area.height - height) / 2));
+}
+
+gboolean app_window_set_state(AppWindow *self, const char *state, GError **error) {
+        GtkWindow *window = GTK_WINDOW(self);
+
+        g_return_val_if_fail(APP_IS_WINDOW(self), FALSE);
+
+        /* Maximize, minimize, fullscreen and focus are requests to the
+         * window manager; without one nothing changes and no state is
+         * reported. */
+        if (g_str_equal(state, "maximize"))
+                gtk_window_maximize(window);
+        else if (g_str_equal(state, "unmaximize"))
+                gtk_window_unmaximize(window);
+        else if (g_str_equal(state, "minimize"))
+                gtk_window_minimize(window);
+        else if (g_str_equal(state, "restore")) {
+                gtk_window_unminimize(window);
+                gtk_window_present(window);
+        } else if (g_str_equal(state, "fullscreen"))
+                gtk_window_fullscreen(window);
+        else if (g_str_equal(state, "unfullscreen"))
+                gtk_window_unfullscreen(window);
+        else if (g_str_equal(state, "focus"))
+                gtk_window_present(window);
+        else if (g_str_equal(state, "blur")) {
+                /* X11 has no "unfocus": as Chromium does, drop the window
+                 * below the others and give up the focus. */
+                if (self->surface) {
+                        window_x11_lower(self->surface);
+                        window_x11_unfocus(self->surface);
+                }
+        } else if (g_str_equal(state, "show-inactive")) {
+                /* Map without present(): no activation request, and user
+                 * time 0 tells the window manager not to focus it. */
+#ifdef GDK_WINDOWING_X11
+                if (self->surface && GDK_IS_X11_SURFACE(self->surface))
+                        gdk_x11_surface_set_user_time(self->surface, 0);
+#endif
+                gtk_widget_set_visible(GTK_WIDGET(self), TRUE);
+        } else if (g_str_equal(state, "center")) {
+                if (self->surface && gdk_surface_get_mapped(self->surface))
+                        window_center(self);
+                else
+                        self->center_on_map = TRUE;
+        } else {
+                g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown window state \"%s\"", state);
+                return FALSE;
+        }
+        state_queue(self);
+        return TRUE;
+}
+
+/* ---- webContents events --------------------------------------------- */
+
+static void builder_add_string(JsonBuilder *b, const char *name, const char *value) {
+        json_builder_set_member_name(b, name);
+        json_builder_add_string_value(b, value ? value : "");
+}
+
+static void builder_add_bool(JsonBuilder *b, const char *name, gboolean value) {
+        json_builder_set_member_name(b, name);
+        json_builder_add_boolean_value(b, value);
+}
+
+static void navigate_event_emit(AppWindow *self, const char *name) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_object(b);
+        builder_add_string(b, "url", webkit_web_view_get_uri(self->view));
+        builder_add_bool(b, "canGoBack", webkit_web_view_can_go_back(self->view));
+        builder_add_bool(b, "canGoForward", webkit_web_view_can_go_forward(self->view));
+        web_event_emit(self, name, b);
+}
+
+/* The URI without its fragment. */
+static char *uri_document(const char *uri) {
+        const char *hash = uri ? strchr(uri, '#') : NULL;
+        return hash ? g_strndup(uri, hash - uri) : g_strdup(uri ? uri : "");
+}
+
+static void view_navigated_cb(WebKitWebView *view, WebKitLoadEvent load_event, AppWindow *self) {
+        if (load_event == WEBKIT_LOAD_COMMITTED) {
+                g_free(self->committed_uri);
+                self->committed_uri = uri_document(webkit_web_view_get_uri(view));
+                self->in_page_pending = FALSE;
+                navigate_event_emit(self, "did-navigate");
+        }
+}
+
+static gboolean in_page_idle_cb(gpointer user_data) {
+        AppWindow *self = user_data;
+
+        if (self->view)
+                navigate_event_emit(self, "did-navigate-in-page");
+        return G_SOURCE_REMOVE;
+}
+
+static void view_uri_cb(WebKitWebView *view, GParamSpec *pspec, AppWindow *self) {
+        /* A URI change outside a load is a same-document navigation:
+         * fragment, pushState, replaceState. */
+        const char *uri = webkit_web_view_get_uri(view);
+        g_autofree char *document = uri_document(uri);
+
+        if (!uri || !*uri)
+                return;
+        /* WebKit counts a back/forward step between two entries of one
+         * document as loading, though no load happens: same document
+         * means in-page whatever is_loading says. */
+        if (!webkit_web_view_is_loading(view))
+                g_idle_add_full(G_PRIORITY_DEFAULT, in_page_idle_cb, g_object_ref(self),
+                                g_object_unref);
+        else if (g_strcmp0(document, self->committed_uri) == 0)
+                /* The back/forward list has moved only once WebKit says
+                 * the step is done. */
+                self->in_page_pending = TRUE;
+}
+
+static void view_loading_cb(WebKitWebView *view, GParamSpec *pspec, AppWindow *self) {
+        if (self->in_page_pending && !webkit_web_view_is_loading(view)) {
+                self->in_page_pending = FALSE;
+                navigate_event_emit(self, "did-navigate-in-page");
+        }
+}
+
+static void held_decision_free(HeldDecision *held) {
+        if (held->timeout_id)
+                g_source_remove(held->timeout_id);
+        if (held->decision) {
+                /* Whatever is still held when it goes is let through. */
+                webkit_policy_decision_use(held->decision);
+                g_object_unref(held->decision);
+        }
+        g_free(held);
+}
+
+static gboolean held_decision_timeout_cb(gpointer user_data) {
+        HeldDecision *held = user_data;
+
+        held->timeout_id = 0;
+        g_message("No decision on navigation %u within %d s: allowing it", held->request, DECISION_TIMEOUT_S);
+        g_hash_table_remove(held->window->held, GUINT_TO_POINTER(held->request));
+        return G_SOURCE_REMOVE;
+}
+
+static void new_window_event_emit(AppWindow *self, WebKitNavigationAction *action, const char *features) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        WebKitURIRequest *request = webkit_navigation_action_get_request(action);
+
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "request");
+        json_builder_add_int_value(b, ++self->next_request);
+        builder_add_string(b, "url", request ? webkit_uri_request_get_uri(request) : "");
+        builder_add_string(b, "frameName", webkit_navigation_action_get_frame_name(action));
+        builder_add_string(b, "features", features);
+        web_event_emit(self, "new-window", b);
+}
+
+static gboolean same_document(const char *a, const char *b) {
+        const char *ha, *hb;
+        size_t na, nb;
+
+        if (!a || !b)
+                return FALSE;
+        ha = strchr(a, '#');
+        hb = strchr(b, '#');
+        na = ha ? (size_t) (ha - a) : strlen(a);
+        nb = hb ? (size_t) (hb - b) : strlen(b);
+        return hb && na == nb && strncmp(a, b, na) == 0;
+}
+
+static gboolean view_decide_policy_cb(WebKitWebView *view, WebKitPolicyDecision *decision,
+                                      WebKitPolicyDecisionType type, AppWindow *self) {
+        WebKitNavigationAction *action;
+        WebKitURIRequest *request;
+        g_autoptr(JsonBuilder) b = NULL;
+        HeldDecision *held;
+        const char *uri;
+
+        if (type == WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION) {
+                /* Never opened here: the main script decides, and the
+                 * daemon opens a BrowserWindow if it allows. */
+                action = webkit_navigation_policy_decision_get_navigation_action(
+                        WEBKIT_NAVIGATION_POLICY_DECISION(decision));
+                new_window_event_emit(self, action, "");
+                webkit_policy_decision_ignore(decision);
+                return TRUE;
+        }
+        if (type != WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION)
+                return FALSE;
+
+        action = webkit_navigation_policy_decision_get_navigation_action(WEBKIT_NAVIGATION_POLICY_DECISION(decision));
+        request = webkit_navigation_action_get_request(action);
+        uri = request ? webkit_uri_request_get_uri(request) : NULL;
+
+        if (self->api_navigation) {
+                self->api_navigation = FALSE;
+                return FALSE;
+        }
+        if (!uri || webkit_navigation_action_is_redirect(action) ||
+            same_document(webkit_web_view_get_uri(view), uri))
+                return FALSE;
+
+        switch (webkit_navigation_action_get_navigation_type(action)) {
+        case WEBKIT_NAVIGATION_TYPE_LINK_CLICKED:
+        case WEBKIT_NAVIGATION_TYPE_FORM_SUBMITTED:
+        case WEBKIT_NAVIGATION_TYPE_FORM_RESUBMITTED:
+                break;
+        case WEBKIT_NAVIGATION_TYPE_OTHER:
+                /* WebKit does not say which frame navigates: subframes
+                 * mostly load while their page loads, page scripts
+                 * navigate (location.href = …) after it has loaded. */
+                if (webkit_web_view_is_loading(view))
+                        return FALSE;
+                break;
+        default:
+                return FALSE;
+        }
+
+        held = g_new0(HeldDecision, 1);
+        held->window = self;
+        held->request = ++self->next_request;
+        held->decision = g_object_ref(decision);
+        held->timeout_id = g_timeout_add_seconds(DECISION_TIMEOUT_S, held_decision_timeout_cb, held);
+        g_hash_table_insert(self->held, GUINT_TO_POINTER(held->request), held);
+
+        b = json_builder_new();
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "request");
+        json_builder_add_int_value(b, held->request);
+        builder_add_string(b, "url", uri);
+        web_event_emit(self, "will-navigate", b);
+        return TRUE;
+}
+
+static GtkWidget *view_create_cb(WebKitWebView *view, WebKitNavigationAction *action, AppWindow *self) {
+        /* WebKit wants the new view now, but the main script answers
+         * later: deny here, report, and let the daemon open a window.
+         * window.open()'s features string is not available from WebKit. */
+        new_window_event_emit(self, action, "");
+        return NULL;
+}
+
+static void view_web_process_terminated_cb(WebKitWebView *view, WebKitWebProcessTerminationReason reason,
+                                           AppWindow *self) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        const char *name;
+
+        switch (reason) {
+        case WEBKIT_WEB_PROCESS_EXCEEDED_MEMORY_LIMIT:
+                name = "oom";
+                break;
+        case WEBKIT_WEB_PROCESS_TERMINATED_BY_API:
+                name = "killed";
+                break;
+        case WEBKIT_WEB_PROCESS_CRASHED:
+        default:
+                name = "crashed";
+                break;
+        }
+        json_builder_begin_object(b);
+        builder_add_string(b, "reason", name);
+        web_event_emit(self, "web-process-gone", b);
+}
+
+static void view_responsive_cb(WebKitWebView *view, GParamSpec *pspec, AppWindow *self) {
+        web_event_emit(self, webkit_web_view_get_is_web_process_responsive(view) ? "responsive" : "unresponsive",
+                       NULL);
+}
+
+static void content_internal_message_cb(WebKitUserContentManager *manager, JSCValue *message, AppWindow *self) {
+        g_autofree char *what = jsc_value_is_string(message) ? jsc_value_to_string(message) : NULL;
+
+        if (g_strcmp0(what, "dom-ready") == 0)
+                web_event_emit(self, "dom-ready", NULL);
+}
+
+static void content_console_message_cb(WebKitUserContentManager *manager, JSCValue *message, AppWindow *self) {
+        g_autoptr(JSCValue) level = NULL, line = NULL;
+        g_autoptr(GBytes) text = NULL, source = NULL;
+        g_autoptr(JsonBuilder) b = NULL;
+        g_autofree char *text_str = NULL, *source_str = NULL;
+        gint64 second = g_get_monotonic_time() / G_USEC_PER_SEC;
+        const char *data;
+        gsize size;
+        int l;
+
+        /* The page's own console: the page may forge messages here, but
+         * not flood the daemon with them. */
+        if (second != self->console_second) {
+                self->console_second = second;
+                self->console_count = 0;
+        }
+        if (++self->console_count > CONSOLE_MAX_PER_SECOND) {
+                if (self->console_count == CONSOLE_MAX_PER_SECOND + 1)
+                        g_message("More than %d console messages in a second: dropping", CONSOLE_MAX_PER_SECOND);
+                return;
+        }
+
+        if (!jsc_value_is_object(message))
+                return;
+        text = ipc_string_property(message, "message");
+        source = ipc_string_property(message, "sourceId");
+        level = jsc_value_object_get_property(message, "level");
+        line = jsc_value_object_get_property(message, "line");
+        if (!text || !level || !jsc_value_is_number(level))
+                return;
+
+        data = g_bytes_get_data(text, &size);
+        size = MIN(size, (gsize) CONSOLE_MAX_MESSAGE);
+        text_str = g_utf8_make_valid(data ? data : "", (gssize) size);
+        if (source) {
+                data = g_bytes_get_data(source, &size);
+                source_str = g_utf8_make_valid(data ? data : "", (gssize) MIN(size, (gsize) 4096));
+        }
+        l = jsc_value_to_int32(level);
+
+        b = json_builder_new();
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "level");
+        json_builder_add_int_value(b, CLAMP(l, 0, 3));
+        builder_add_string(b, "message", text_str);
+        json_builder_set_member_name(b, "line");
+        json_builder_add_int_value(b, line && jsc_value_is_number(line) ? MAX(0, jsc_value_to_int32(line)) : 0);
+        builder_add_string(b, "sourceId", source_str);
+        web_event_emit(self, "console-message", b);
+}
+
+static void inspector_opened_cb(WebKitWebInspector *inspector, AppWindow *self) {
+        if (self->dev_tools_open)
+                return;
+        self->dev_tools_open = TRUE;
+        web_event_emit(self, "dev-tools-opened", NULL);
+}
+
+static gboolean inspector_open_window_cb(WebKitWebInspector *inspector, AppWindow *self) {
+        inspector_opened_cb(inspector, self);
+        return FALSE;
+}
+
+static gboolean inspector_attach_cb(WebKitWebInspector *inspector, AppWindow *self) {
+        inspector_opened_cb(inspector, self);
+        return FALSE;
+}
+
+static void inspector_closed_cb(WebKitWebInspector *inspector, AppWindow *self) {
+        if (!self->dev_tools_open)
+                return;
+        self->dev_tools_open = FALSE;
+        web_event_emit(self, "dev-tools-closed", NULL);
+}
+
+/* In the page's own world, so the page's console calls are seen; the
+ * wrappers keep the console's behaviour and stay out of enumeration. */
+static const char console_script[] =
+        "(function () {\n"
+        "'use strict';\n"
+        "const handlers = window.webkit && window.webkit.messageHandlers;\n"
+        "const handler = handlers && handlers." CONSOLE_HANDLER ";\n"
+        "if (!handler) return;\n"
+        "const post = handler.postMessage.bind(handler);\n"
+        "const levels = { debug: 0, log: 1, info: 1, warn: 2, error: 3 };\n"
+        "const text = (v) => {\n"
+        "  if (typeof v === 'string') return v;\n"
+        "  try { if (v !== null && typeof v === 'object' && !(v instanceof Error)) return JSON.stringify(v); } catch (e) {}\n"
+        "  return String(v);\n"
+        "};\n"
+        "for (const name of Object.keys(levels)) {\n"
+        "  const original = console[name];\n"
+        "  if (typeof original !== 'function') continue;\n"
+        "  const wrapper = function (...args) {\n"
+        "    try {\n"
+        "      let message = args.map(text).join(' ');\n"
+        "      if (message.length > " G_STRINGIFY(CONSOLE_MAX_MESSAGE) ") message = message.slice(0, " G_STRINGIFY(CONSOLE_MAX_MESSAGE) ");\n"
+        "      const frames = String(new Error().stack || '').split('\\n').slice(1);\n"
+        "      let m = null;\n"
+        "      for (const f of frames) if ((m = /@(.+):(\\d+):\\d+$/.exec(f))) break;\n"
+        "      post({ level: levels[name], message, line: m ? Number(m[2]) : 0, sourceId: m ? m[1] : '' });\n"
+        "    } catch (e) {}\n"
+        "    return original.apply(this, args);\n"
+        "  };\n"
+        "  Object.defineProperty(console, name, { value: wrapper, writable: true, configurable: true, enumerable: false });\n"
+        "}\n"
+        "})();\n";
+
+/* In a world of its own, so the page can neither fake nor block it. */
+static const char internal_script[] =
+        "document.addEventListener('DOMContentLoaded', function () {\n"
+        "  window.webkit.messageHandlers." INTERNAL_HANDLER ".postMessage('dom-ready');\n"
+        "}, { once: true });\n";
+
+static void content_add_internal_scripts(AppWindow *self, WebKitUserContentManager *content) {
+        g_autoptr(WebKitUserScript) internal = NULL, console = NULL;
+
+        internal = webkit_user_script_new_for_world(internal_script, WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
+                                                    WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_START,
+                                                    INTERNAL_WORLD, NULL, NULL);
+        webkit_user_content_manager_add_script(content, internal);
+        if (!webkit_user_content_manager_register_script_message_handler(content, INTERNAL_HANDLER, INTERNAL_WORLD))
+                g_warning("Could not register the %s message handler", INTERNAL_HANDLER);
+        g_signal_connect_object(content, "script-message-received::" INTERNAL_HANDLER,
+                                G_CALLBACK(content_internal_message_cb), self, 0);
+
+        console = webkit_user_script_new(console_script, WEBKIT_USER_CONTENT_INJECT_ALL_FRAMES,
+                                         WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_START, NULL, NULL);
+        webkit_user_content_manager_add_script(content, console);
+        if (!webkit_user_content_manager_register_script_message_handler(content, CONSOLE_HANDLER, NULL))
+                g_warning("Could not register the %s message handler", CONSOLE_HANDLER);
+        g_signal_connect_object(content, "script-message-received::" CONSOLE_HANDLER,
+                                G_CALLBACK(content_console_message_cb), self, 0);
+}
+
+/* ---- webContents calls ---------------------------------------------- */
+
+static char *json_value_text(JsonNode *node) {
+        return json_to_string(node, FALSE);
+}
+
+static char *json_string_text(const char *s) {
+        g_autoptr(JsonNode) node = json_node_new(JSON_NODE_VALUE);
+
+        json_node_set_string(node, s ? s : "");
+        return json_value_text(node);
+}
+
+static const char *call_arg_string(JsonArray *args, guint i) {
+        JsonNode *node = args && i < json_array_get_length(args) ? json_array_get_element(args, i) : NULL;
+
+        if (node && JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING)
+                return json_node_get_string(node);
+        return NULL;
+}
+
+static gboolean call_arg_number(JsonArray *args, guint i, double *ret) {
+        JsonNode *node = args && i < json_array_get_length(args) ? json_array_get_element(args, i) : NULL;
+        GType type = node && JSON_NODE_HOLDS_VALUE(node) ? json_node_get_value_type(node) : G_TYPE_INVALID;
+
+        if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+                return FALSE;
+        *ret = json_node_get_double(node);
+        return TRUE;
+}
+
+static void execute_javascript_done_cb(GObject *source, GAsyncResult *result, gpointer user_data) {
+        g_autoptr(GTask) task = user_data;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(JSCValue) value = NULL;
+        char *json = NULL;
+
+        value = webkit_web_view_call_async_javascript_function_finish(WEBKIT_WEB_VIEW(source), result, &error);
+        if (!value) {
+                g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", error->message);
+                return;
+        }
+        if (!jsc_value_is_undefined(value))
+                json = jsc_value_to_json(value, 0);
+        /* undefined, functions and symbols have no JSON: null, as the
+         * structured clone Electron uses would give for them. */
+        g_task_return_pointer(task, json ? json : g_strdup("null"), g_free);
+}
+
+void app_window_call(AppWindow *self, const char *method, JsonArray *args, GCancellable *cancellable,
+                     GAsyncReadyCallback callback, gpointer user_data) {
+        g_autoptr(GTask) task = NULL;
+        const char *s;
+        double d;
+
+        g_return_if_fail(APP_IS_WINDOW(self));
+
+        task = g_task_new(self, cancellable, callback, user_data);
+        g_task_set_source_tag(task, app_window_call);
+
+#define RETURN_JSON(text) do { g_task_return_pointer(task, (text), g_free); return; } while (0)
+#define RETURN_NULL() RETURN_JSON(g_strdup("null"))
+#define RETURN_BAD(...) do {                                                            \
+                g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, __VA_ARGS__); \
+                return;                                                                 \
+        } while (0)
+
+        if (g_str_equal(method, "reload")) {
+                self->api_navigation = TRUE;
+                webkit_web_view_reload(self->view);
+                RETURN_NULL();
+        }
+        if (g_str_equal(method, "reload-ignoring-cache")) {
+                self->api_navigation = TRUE;
+                webkit_web_view_reload_bypass_cache(self->view);
+                RETURN_NULL();
+        }
+        if (g_str_equal(method, "stop")) {
+                webkit_web_view_stop_loading(self->view);
+                RETURN_NULL();
+        }
+        if (g_str_equal(method, "go-back") || g_str_equal(method, "go-forward")) {
+                gboolean back = g_str_equal(method, "go-back");
+
+                /* Back/forward navigations are never held, so no flag. */
+                if (back && webkit_web_view_can_go_back(self->view))
+                        webkit_web_view_go_back(self->view);
+                else if (!back && webkit_web_view_can_go_forward(self->view))
+                        webkit_web_view_go_forward(self->view);
+                RETURN_NULL();
+        }
+        if (g_str_equal(method, "execute-javascript")) {
+                GVariantDict dict;
+
+                s = call_arg_string(args, 0);
+                if (!s)
+                        RETURN_BAD("execute-javascript takes the code as a string");
+                /* Indirect eval runs the code at global scope like a
+                 * script; the async function awaits a returned promise. */
+                g_variant_dict_init(&dict, NULL);
+                g_variant_dict_insert(&dict, "code", "s", s);
+                webkit_web_view_call_async_javascript_function(self->view, "return (0, eval)(code);", -1,
+                                                               g_variant_dict_end(&dict), NULL, NULL,
+                                                               cancellable, execute_javascript_done_cb,
+                                                               g_steal_pointer(&task));
+                return;
+        }
+        if (g_str_equal(method, "insert-css")) {
+                g_autoptr(WebKitUserStyleSheet) sheet = NULL;
+                JsonNode *node = args && json_array_get_length(args) > 1 ? json_array_get_element(args, 1) : NULL;
+                WebKitUserStyleLevel level = WEBKIT_USER_STYLE_LEVEL_AUTHOR;
+                char *key;
+
+                s = call_arg_string(args, 0);
+                if (!s)
+                        RETURN_BAD("insert-css takes the CSS as a string");
+                /* Electron's default origin is "author"; { cssOrigin:
+                 * "user" } asks for a user style sheet. */
+                if (node && JSON_NODE_HOLDS_OBJECT(node) &&
+                    g_strcmp0(json_object_get_string_member_with_default(json_node_get_object(node), "cssOrigin", ""),
+                              "user") == 0)
+                        level = WEBKIT_USER_STYLE_LEVEL_USER;
+                sheet = webkit_user_style_sheet_new(s, WEBKIT_USER_CONTENT_INJECT_ALL_FRAMES, level, NULL, NULL);
+                webkit_user_content_manager_add_style_sheet(self->content, sheet);
+                key = g_strdup_printf("appd-css-%u", ++self->next_style_sheet);
+                g_hash_table_insert(self->style_sheets, key, g_steal_pointer(&sheet));
+                RETURN_JSON(json_string_text(key));
+        }
+        if (g_str_equal(method, "remove-inserted-css")) {
+                WebKitUserStyleSheet *sheet;
+
+                s = call_arg_string(args, 0);
+                if (!s)
+                        RETURN_BAD("remove-inserted-css takes the key insert-css returned");
+                sheet = g_hash_table_lookup(self->style_sheets, s);
+                if (sheet) {
+                        webkit_user_content_manager_remove_style_sheet(self->content, sheet);
+                        g_hash_table_remove(self->style_sheets, s);
+                }
+                RETURN_NULL();
+        }
+        if (g_str_equal(method, "set-zoom-factor")) {
+                if (!call_arg_number(args, 0, &d) || !(d > 0.0 && d <= 10.0))
+                        RETURN_BAD("set-zoom-factor takes a factor greater than 0 (at most 10)");
+                webkit_web_view_set_zoom_level(self->view, d);
+                RETURN_NULL();
+        }
+        if (g_str_equal(method, "set-user-agent")) {
+                s = call_arg_string(args, 0);
+                if (!s)
+                        RETURN_BAD("set-user-agent takes the user agent as a string");
+                webkit_settings_set_user_agent(webkit_web_view_get_settings(self->view), s);
+                RETURN_NULL();
+        }
+        if (g_str_equal(method, "get-user-agent"))
+                RETURN_JSON(json_string_text(webkit_settings_get_user_agent(webkit_web_view_get_settings(self->view))));
+        if (g_str_equal(method, "open-dev-tools")) {
+                webkit_settings_set_enable_developer_extras(webkit_web_view_get_settings(self->view), TRUE);
+                webkit_web_inspector_show(webkit_web_view_get_inspector(self->view));
+                RETURN_NULL();
+        }
+        if (g_str_equal(method, "close-dev-tools")) {
+                if (self->dev_tools_open)
+                        webkit_web_inspector_close(webkit_web_view_get_inspector(self->view));
+                RETURN_NULL();
+        }
+        if (g_str_equal(method, "is-dev-tools-opened"))
+                RETURN_JSON(g_strdup(self->dev_tools_open ? "true" : "false"));
+        if (g_str_equal(method, "crash")) {
+                webkit_web_view_terminate_web_process(self->view);
+                RETURN_NULL();
+        }
+        if (g_str_equal(method, "decide")) {
+                HeldDecision *held;
+                JsonNode *node;
+
+                node = args && json_array_get_length(args) > 1 ? json_array_get_element(args, 1) : NULL;
+                if (!call_arg_number(args, 0, &d) || !node || !JSON_NODE_HOLDS_VALUE(node) ||
+                    json_node_get_value_type(node) != G_TYPE_BOOLEAN)
+                        RETURN_BAD("decide takes [request, allow]");
+                /* Unknown: a new-window (never held) or one that timed out. */
+                held = d > 0 && d <= G_MAXUINT ? g_hash_table_lookup(self->held, GUINT_TO_POINTER((guint) d)) : NULL;
+                if (held) {
+                        WebKitPolicyDecision *decision = g_steal_pointer(&held->decision);
+
+                        if (json_node_get_boolean(node))
+                                webkit_policy_decision_use(decision);
+                        else
+                                webkit_policy_decision_ignore(decision);
+                        g_object_unref(decision);
+                        g_hash_table_remove(self->held, GUINT_TO_POINTER(held->request));
+                }
+                RETURN_NULL();
+        }
+#undef RETURN_JSON
+#undef RETURN_NULL
+#undef RETURN_BAD
+
+        g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Unknown webContents call \"%s\"", method);
+}
+
+char *app_window_call_finish(AppWindow *self, GAsyncResult *result, GError **error) {
+        g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+
+        return g_task_propagate_pointer(G_TASK(result), error);
+}
+
 /* ---- window --------------------------------------------------------- */
 
 static void app_window_realize(GtkWidget *widget) {
@@ -493,16 +1593,35 @@ static void app_window_realize(GtkWidget *widget) {
 
         GTK_WIDGET_CLASS(app_window_parent_class)->realize(widget);
 
+        GdkSurface *surface = gtk_native_get_surface(GTK_NATIVE(widget));
+        if (surface != self->surface) {
+                if (self->surface)
+                        g_signal_handlers_disconnect_by_data(self->surface, self);
+                g_set_object(&self->surface, surface);
+                if (surface) {
+                        g_signal_connect_object(surface, "notify::state", G_CALLBACK(state_notify_cb), self, 0);
+                        g_signal_connect_object(surface, "notify::width", G_CALLBACK(state_notify_cb), self, 0);
+                        g_signal_connect_object(surface, "notify::height", G_CALLBACK(state_notify_cb), self, 0);
+                }
+        }
+        window_options_sync(self);
+
         if (self->ready_sent)
                 return;
         self->ready_sent = TRUE;
 
 #ifdef GDK_WINDOWING_X11
-        GdkSurface *surface = gtk_native_get_surface(GTK_NATIVE(widget));
-        if (surface && GDK_IS_X11_SURFACE(surface))
+        if (surface && GDK_IS_X11_SURFACE(surface)) {
                 xid = gdk_x11_surface_get_xid(surface);
+                /* GTK 4 reports no window positions: ConfigureNotify does. */
+                self->display = g_object_ref(gtk_widget_get_display(widget));
+                self->xevent_handler = g_signal_connect(self->display, "xevent",
+                                                        G_CALLBACK(display_xevent_cb), self);
+        }
 #endif
         g_signal_emit(self, signals[SIGNAL_READY], 0, xid);
+        /* The first report is the whole state, right after Ready. */
+        state_queue(self);
 }
 
 static void app_window_map(GtkWidget *widget) {
@@ -512,14 +1631,40 @@ static void app_window_map(GtkWidget *widget) {
 
         /* GTK 4 has no API to place a window; on X11 the request can still
          * go to the window manager, elsewhere the compositor decides. */
-#ifdef GDK_WINDOWING_X11
-        GdkSurface *surface = gtk_native_get_surface(GTK_NATIVE(widget));
-        if (self->have_position && surface && GDK_IS_X11_SURFACE(surface)) {
-                GdkDisplay *display = gtk_widget_get_display(widget);
-                XMoveWindow(gdk_x11_display_get_xdisplay(display),
-                            gdk_x11_surface_get_xid(surface), self->x, self->y);
+        if (self->center_on_map) {
+                self->center_on_map = FALSE;
+                window_center(self);
+        } else if (self->have_position)
+                window_x11_move(self->surface, self->x, self->y);
+        window_options_sync(self);
+        state_queue(self);
+}
+
+static void app_window_unmap(GtkWidget *widget) {
+        GTK_WIDGET_CLASS(app_window_parent_class)->unmap(widget);
+        state_queue(APP_WINDOW(widget));
+}
+
+static void app_window_dispose(GObject *object) {
+        AppWindow *self = APP_WINDOW(object);
+
+        g_clear_handle_id(&self->state_idle, g_source_remove);
+        if (self->xevent_handler) {
+                g_signal_handler_disconnect(self->display, self->xevent_handler);
+                self->xevent_handler = 0;
         }
-#endif
+        g_clear_object(&self->display);
+        if (self->surface) {
+                g_signal_handlers_disconnect_by_data(self->surface, self);
+                g_clear_object(&self->surface);
+        }
+        g_clear_pointer(&self->held, g_hash_table_unref);
+        g_clear_pointer(&self->style_sheets, g_hash_table_unref);
+        g_clear_object(&self->content);
+        g_clear_object(&self->icon);
+        g_clear_pointer(&self->committed_uri, g_free);
+
+        G_OBJECT_CLASS(app_window_parent_class)->dispose(object);
 }
 
 static gboolean app_window_close_request(GtkWindow *window) {
@@ -530,11 +1675,14 @@ static gboolean app_window_close_request(GtkWindow *window) {
 }
 
 static void app_window_class_init(AppWindowClass *klass) {
+        GObjectClass *object_class = G_OBJECT_CLASS(klass);
         GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
         GtkWindowClass *window_class = GTK_WINDOW_CLASS(klass);
 
+        object_class->dispose = app_window_dispose;
         widget_class->realize = app_window_realize;
         widget_class->map = app_window_map;
+        widget_class->unmap = app_window_unmap;
         window_class->close_request = app_window_close_request;
 
         signals[SIGNAL_READY] = g_signal_new("ready", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
@@ -553,9 +1701,21 @@ static void app_window_class_init(AppWindowClass *klass) {
         signals[SIGNAL_IPC_MESSAGE] = g_signal_new("ipc-message", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
                                                    0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                                                    G_TYPE_STRING, G_TYPE_STRING);
+        signals[SIGNAL_STATE_CHANGED] = g_signal_new("state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+                                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+        signals[SIGNAL_WEB_EVENT] = g_signal_new("web-event", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+                                                 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                                 G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void app_window_init(AppWindow *self) {
+        self->style_sheets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                   (GDestroyNotify) webkit_user_style_sheet_unref);
+        self->held = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify) held_decision_free);
+        g_signal_connect(self, "notify::is-active", G_CALLBACK(state_notify_cb), self);
+        g_signal_connect(self, "notify::visible", G_CALLBACK(state_notify_cb), self);
+        g_signal_connect(self, "notify::default-width", G_CALLBACK(state_notify_cb), self);
+        g_signal_connect(self, "notify::default-height", G_CALLBACK(state_notify_cb), self);
 }
 
 AppWindow *app_window_new(const AppWindowOptions *options) {
@@ -607,6 +1767,8 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
                                         G_CALLBACK(content_ipc_message_cb), self, 0);
                 self->has_preload = TRUE;
         }
+        content_add_internal_scripts(self, content);
+        self->content = g_object_ref(content);
 
         self->view = g_object_new(WEBKIT_TYPE_WEB_VIEW,
                                   "web-context", context,
@@ -621,6 +1783,23 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         g_signal_connect_object(self->view, "load-changed", G_CALLBACK(view_load_changed_cb), self, 0);
         g_signal_connect_object(self->view, "load-failed", G_CALLBACK(view_load_failed_cb), self, 0);
         g_signal_connect_object(self->view, "notify::title", G_CALLBACK(view_title_cb), self, 0);
+        g_signal_connect_object(self->view, "load-changed", G_CALLBACK(view_navigated_cb), self, 0);
+        g_signal_connect_object(self->view, "notify::uri", G_CALLBACK(view_uri_cb), self, 0);
+        g_signal_connect_object(self->view, "notify::is-loading", G_CALLBACK(view_loading_cb), self, 0);
+        g_signal_connect_object(self->view, "decide-policy", G_CALLBACK(view_decide_policy_cb), self, 0);
+        g_signal_connect_object(self->view, "create", G_CALLBACK(view_create_cb), self, 0);
+        g_signal_connect_object(self->view, "web-process-terminated",
+                                G_CALLBACK(view_web_process_terminated_cb), self, 0);
+        g_signal_connect_object(self->view, "notify::is-web-process-responsive",
+                                G_CALLBACK(view_responsive_cb), self, 0);
+        {
+                WebKitWebInspector *inspector = webkit_web_view_get_inspector(self->view);
+
+                g_signal_connect_object(inspector, "open-window", G_CALLBACK(inspector_open_window_cb), self, 0);
+                g_signal_connect_object(inspector, "attach", G_CALLBACK(inspector_attach_cb), self, 0);
+                g_signal_connect_object(inspector, "bring-to-front", G_CALLBACK(inspector_open_window_cb), self, 0);
+                g_signal_connect_object(inspector, "closed", G_CALLBACK(inspector_closed_cb), self, 0);
+        }
 
         gtk_window_set_child(GTK_WINDOW(self), GTK_WIDGET(self->view));
         return self;
@@ -648,6 +1827,7 @@ void app_window_set_position(AppWindow *self, int x, int y) {
 void app_window_load_url(AppWindow *self, const char *url) {
         g_return_if_fail(APP_IS_WINDOW(self));
 
+        self->api_navigation = TRUE;
         webkit_web_view_load_uri(self->view, url);
 }
 

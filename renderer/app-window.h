@@ -10,10 +10,16 @@
  *   page-title (gchar *title)
  *   close-requested ()               the window never closes by itself
  *   ipc-message (gchar *channel, gchar *payload)  ipcRenderer.send(), JSON array text
+ *   state-changed (gchar *json)      changed keys of x, y, width, height (content),
+ *                                    focused, maximized, minimized, fullscreen, visible;
+ *                                    all of them once right after "ready"; at most
+ *                                    once per main loop iteration
+ *   web-event (gchar *name, gchar *json)   a webContents event (Host.Event)
  */
 #pragma once
 
 #include <gtk/gtk.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -48,6 +54,26 @@ void app_window_set_visible(AppWindow *self, gboolean visible);
  * listeners; `payload` is the JSON array of args (`size` bytes, no NUL
  * needed).  Dropped when the window has no preload. */
 void app_window_send_ipc(AppWindow *self, const char *channel, const char *payload, size_t size);
+
+/* Window options as JSON text (View.SetOptions keys, plus "center",
+ * "fullscreen" and "maximized" for a window not yet shown).  Nothing is
+ * changed when an option is invalid. */
+gboolean app_window_set_options(AppWindow *self, const char *json, size_t size, GError **error);
+
+/* Position of the frame's corner; size of the content, within the
+ * minimum and maximum size options. */
+void app_window_move(AppWindow *self, int x, int y);
+void app_window_resize(AppWindow *self, int width, int height);
+
+/* View.SetState: "maximize", "unmaximize", "minimize", "restore",
+ * "fullscreen", "unfullscreen", "focus", "blur", "show-inactive", "center". */
+gboolean app_window_set_state(AppWindow *self, const char *state, GError **error);
+
+/* View.Call: a webContents operation with JSON arguments; the result is
+ * JSON text.  Some answer later (execute-javascript). */
+void app_window_call(AppWindow *self, const char *method, JsonArray *args, GCancellable *cancellable,
+                     GAsyncReadyCallback callback, gpointer user_data);
+char *app_window_call_finish(AppWindow *self, GAsyncResult *result, GError **error);
 
 /* Electron net error code for a load failure reported by WebKit. */
 int app_window_net_error_from_gerror(const GError *error);

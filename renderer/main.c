@@ -38,6 +38,7 @@ static gboolean arg_hidden;
 static char *arg_preload;
 static char *arg_data_dir;
 static char *arg_cache_dir;
+static char *arg_options;
 
 static char log_window_id[32];
 
@@ -54,6 +55,8 @@ static const GOptionEntry option_entries[] = {
         { "preload", 0, 0, G_OPTION_ARG_FILENAME, &arg_preload, "Preload script", "FILE" },
         { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &arg_data_dir, "Website data of the app", "DIR" },
         { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &arg_cache_dir, "Website cache of the app", "DIR" },
+        { "options", 0, 0, G_OPTION_ARG_STRING, &arg_options,
+          "Initial window options (JSON object: View.SetOptions keys, center, fullscreen, maximized)", "JSON" },
         { NULL }
 };
 
@@ -256,6 +259,12 @@ int main(int argc, char *argv[]) {
         window = app_window_new(&options);
         if (arg_x != G_MININT)
                 app_window_set_position(window, arg_x, arg_y);
+        /* Before the window is shown, so it appears as asked.  Bad options
+         * are the app's mistake: the window still opens, without them. */
+        if (arg_options && !app_window_set_options(window, arg_options, strlen(arg_options), &error)) {
+                g_warning("Ignoring --options: %s", error->message);
+                g_clear_error(&error);
+        }
 
         view_link_set_window(link, window);
         app_window_start(window, arg_hidden);

@@ -1,6 +1,8 @@
 #include "view-link.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "appd-protocol.h"
@@ -17,6 +19,7 @@ struct ViewLink {
         gboolean done;
         ViewLinkDoneFunc done_cb;
         gpointer user_data;
+        GPtrArray *pending;          /* PendingCall, View.Call not yet answered */
 };
 
 static void view_link_finish(ViewLink *link, int exit_status) {
@@ -109,6 +112,33 @@ static void window_ipc_message_cb(AppWindow *window, const char *channel, const 
         host_send_message(link, m, "Send");
 }
 
+static void host_call_json(ViewLink *link, const char *member, const char *name, const char *json) {
+        g_autoptr(sd_bus_message) m = NULL;
+        int r;
+
+        if (link->done)
+                return;
+
+        r = sd_bus_message_new_method_call(link->bus, &m, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, member);
+        if (r >= 0 && name)
+                r = sd_bus_message_append(m, "s", name);
+        if (r >= 0)
+                r = sd_bus_message_append_array(m, 'y', json, strlen(json));
+        if (r < 0) {
+                g_warning("Cannot build Host.%s: %s", member, g_strerror(-r));
+                return;
+        }
+        host_send_message(link, m, member);
+}
+
+static void window_state_changed_cb(AppWindow *window, const char *json, ViewLink *link) {
+        host_call_json(link, "StateChanged", NULL, json);
+}
+
+static void window_web_event_cb(AppWindow *window, const char *name, const char *json, ViewLink *link) {
+        host_call_json(link, "Event", name, json);
+}
+
 /* ---- org.appd.Appd1.View -------------------------------------------- */
 
 static int method_LoadURL(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
@@ -183,6 +213,159 @@ static int method_Send(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         return sd_bus_reply_method_return(m, NULL);
 }
 
+static int method_Move(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        ViewLink *link = userdata;
+        int32_t x, y;
+        int r;
+
+        r = sd_bus_message_read(m, "ii", &x, &y);
+        if (r < 0)
+                return r;
+        if (!link->window)
+                return sd_bus_error_set(ret_error, SD_BUS_ERROR_FAILED, "Window is gone");
+
+        app_window_move(link->window, x, y);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_Resize(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        ViewLink *link = userdata;
+        int32_t width, height;
+        int r;
+
+        r = sd_bus_message_read(m, "ii", &width, &height);
+        if (r < 0)
+                return r;
+        if (width <= 0 || height <= 0 || width > G_MAXINT16 || height > G_MAXINT16)
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "Size %" PRIi32 "x%" PRIi32 " is not 1–%d pixels each way",
+                                         width, height, G_MAXINT16);
+        if (!link->window)
+                return sd_bus_error_set(ret_error, SD_BUS_ERROR_FAILED, "Window is gone");
+
+        app_window_resize(link->window, width, height);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_SetOptions(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        ViewLink *link = userdata;
+        g_autoptr(GError) error = NULL;
+        const void *json;
+        size_t size;
+        int r;
+
+        r = sd_bus_message_read_array(m, 'y', &json, &size);
+        if (r < 0)
+                return r;
+        if (size > APPD_IPC_MAX_PAYLOAD)
+                return sd_bus_error_setf(ret_error, APPD_ERROR_TOO_LARGE, "Options of %zu bytes", size);
+        if (!link->window)
+                return sd_bus_error_set(ret_error, SD_BUS_ERROR_FAILED, "Window is gone");
+
+        if (!app_window_set_options(link->window, size > 0 ? json : "", size, &error))
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "%s", error->message);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_SetState(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        ViewLink *link = userdata;
+        g_autoptr(GError) error = NULL;
+        const char *state;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &state);
+        if (r < 0)
+                return r;
+        if (!link->window)
+                return sd_bus_error_set(ret_error, SD_BUS_ERROR_FAILED, "Window is gone");
+
+        if (!app_window_set_state(link->window, state, &error))
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "%s", error->message);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+typedef struct {
+        ViewLink *link;
+        sd_bus_message *call;
+} PendingCall;
+
+static void call_done_cb(GObject *source, GAsyncResult *result, gpointer user_data) {
+        PendingCall *pending = user_data;
+        g_autoptr(sd_bus_message) call = pending->call;
+        g_autoptr(sd_bus_message) reply = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autofree char *json = NULL;
+        ViewLink *link = pending->link;
+        int r;
+
+        if (link)
+                g_ptr_array_remove_fast(link->pending, pending);
+        g_free(pending);
+        json = app_window_call_finish(APP_WINDOW(source), result, &error);
+        if (!link || link->done)
+                return;
+        if (!json) {
+                r = sd_bus_reply_method_errorf(call, APPD_ERROR_FAILED, "%s", error->message);
+                goto out;
+        }
+        if (strlen(json) > APPD_IPC_MAX_PAYLOAD) {
+                r = sd_bus_reply_method_errorf(call, APPD_ERROR_TOO_LARGE,
+                                               "Result of %zu bytes exceeds %u", strlen(json), APPD_IPC_MAX_PAYLOAD);
+                goto out;
+        }
+        r = sd_bus_message_new_method_return(call, &reply);
+        if (r >= 0)
+                r = sd_bus_message_append_array(reply, 'y', json, strlen(json));
+        if (r >= 0)
+                r = sd_bus_send(link->bus, reply, NULL);
+out:
+        if (r < 0)
+                g_warning("Cannot answer View.Call: %s", g_strerror(-r));
+}
+
+static int method_Call(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        ViewLink *link = userdata;
+        g_autoptr(JsonParser) parser = NULL;
+        g_autoptr(GError) error = NULL;
+        JsonArray *args = NULL;
+        PendingCall *pending;
+        const char *method;
+        const void *json;
+        size_t size;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &method);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read_array(m, 'y', &json, &size);
+        if (r < 0)
+                return r;
+        if (size > APPD_IPC_MAX_PAYLOAD)
+                return sd_bus_error_setf(ret_error, APPD_ERROR_TOO_LARGE, "Arguments of %zu bytes", size);
+        if (!link->window)
+                return sd_bus_error_set(ret_error, APPD_ERROR_FAILED, "Window is gone");
+
+        if (size > 0) {
+                parser = json_parser_new();
+                if (!json_parser_load_from_data(parser, json, (gssize) size, &error))
+                        return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS,
+                                                 "Arguments are not JSON: %s", error->message);
+                if (!JSON_NODE_HOLDS_ARRAY(json_parser_get_root(parser)))
+                        return sd_bus_error_set(ret_error, SD_BUS_ERROR_INVALID_ARGS,
+                                                "Arguments must be a JSON array");
+                args = json_node_get_array(json_parser_get_root(parser));
+        }
+
+        /* Answered when the window is done, which may be after this
+         * returns (a script awaiting a promise). */
+        pending = g_new0(PendingCall, 1);
+        pending->link = link;
+        pending->call = sd_bus_message_ref(m);
+        g_ptr_array_add(link->pending, pending);
+        app_window_call(link->window, method, args, NULL, call_done_cb, pending);
+        return 1;
+}
+
 static int method_Destroy(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
         ViewLink *link = userdata;
         g_autoptr(AppWindow) window = g_steal_pointer(&link->window);
@@ -208,6 +391,12 @@ static const sd_bus_vtable view_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("SetTitle", SD_BUS_ARGS("s", title), SD_BUS_NO_RESULT, method_SetTitle, 0),
         SD_BUS_METHOD_WITH_ARGS("SetVisible", SD_BUS_ARGS("b", visible), SD_BUS_NO_RESULT, method_SetVisible, 0),
         SD_BUS_METHOD_WITH_ARGS("Send", SD_BUS_ARGS("s", channel, "ay", args), SD_BUS_NO_RESULT, method_Send, 0),
+        SD_BUS_METHOD_WITH_ARGS("Move", SD_BUS_ARGS("i", x, "i", y), SD_BUS_NO_RESULT, method_Move, 0),
+        SD_BUS_METHOD_WITH_ARGS("Resize", SD_BUS_ARGS("i", width, "i", height), SD_BUS_NO_RESULT, method_Resize, 0),
+        SD_BUS_METHOD_WITH_ARGS("SetOptions", SD_BUS_ARGS("ay", options), SD_BUS_NO_RESULT, method_SetOptions, 0),
+        SD_BUS_METHOD_WITH_ARGS("SetState", SD_BUS_ARGS("s", state), SD_BUS_NO_RESULT, method_SetState, 0),
+        SD_BUS_METHOD_WITH_ARGS("Call", SD_BUS_ARGS("s", method, "ay", args), SD_BUS_RESULT("ay", result),
+                                method_Call, 0),
         SD_BUS_METHOD_WITH_ARGS("Destroy", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_Destroy, 0),
         SD_BUS_VTABLE_END
 };
@@ -251,6 +440,7 @@ ViewLink *view_link_new(int fd, const char *app_id, ViewLinkDoneFunc done_cb, gp
         link->bus = g_steal_pointer(&bus);
         link->done_cb = done_cb;
         link->user_data = user_data;
+        link->pending = g_ptr_array_new();
 
         r = sd_bus_add_object_vtable(link->bus, &link->vtable_slot, APPD_VIEW_PATH, APPD_VIEW_IFACE,
                                      view_vtable, link);
@@ -275,6 +465,8 @@ void view_link_set_window(ViewLink *link, AppWindow *window) {
         g_signal_connect(window, "page-title", G_CALLBACK(window_page_title_cb), link);
         g_signal_connect(window, "close-requested", G_CALLBACK(window_close_requested_cb), link);
         g_signal_connect(window, "ipc-message", G_CALLBACK(window_ipc_message_cb), link);
+        g_signal_connect(window, "state-changed", G_CALLBACK(window_state_changed_cb), link);
+        g_signal_connect(window, "web-event", G_CALLBACK(window_web_event_cb), link);
 }
 
 void view_link_free(ViewLink *link) {
@@ -285,6 +477,10 @@ void view_link_free(ViewLink *link) {
                 g_signal_handlers_disconnect_by_data(link->window, link);
                 g_clear_object(&link->window);
         }
+        /* Calls still running answer no one. */
+        for (guint i = 0; i < link->pending->len; i++)
+                ((PendingCall *) g_ptr_array_index(link->pending, i))->link = NULL;
+        g_ptr_array_unref(link->pending);
         if (link->source_id)
                 g_source_remove(link->source_id);
         sd_bus_slot_unref(link->vtable_slot);

@@ -33,6 +33,17 @@
     };
   }
 
+  // Names of the net error codes the renderer reports.
+  const NET_ERROR_NAMES = {
+    [-2]: 'ERR_FAILED',
+    [-3]: 'ERR_ABORTED',
+    [-6]: 'ERR_FILE_NOT_FOUND',
+    [-10]: 'ERR_ACCESS_DENIED',
+    [-105]: 'ERR_NAME_NOT_RESOLVED',
+    [-300]: 'ERR_INVALID_URL',
+    [-301]: 'ERR_DISALLOWED_URL_SCHEME',
+  };
+
   function destroyedError() {
     return new TypeError('Object has been destroyed');
   }
@@ -613,7 +624,11 @@
     _onLoadFailed(msg) {
       const url = typeof msg.url === 'string' ? msg.url : this._url;
       const code = Number.isInteger(msg.code) ? msg.code : -2;
-      const description = typeof msg.description === 'string' ? msg.description : 'ERR_FAILED';
+      // Electron's errorDescription is the net error's name; the renderer's
+      // own wording is in the daemon's log.
+      const description = typeof msg.description === 'string' && msg.description.startsWith('ERR_')
+        ? msg.description
+        : NET_ERROR_NAMES[code] || 'ERR_FAILED';
       this._loading = false;
       this.emit('did-fail-load', newEvent(), code, description, url, true, 0, 0);
       const pending = this._pendingLoad;

@@ -40,7 +40,7 @@ app.whenReady().then(async () => {
   if (win.isDestroyed()) return fail('the window closed though close was prevented');
   if (BrowserWindow.getAllWindows().length !== 1) return fail('the window is not listed after a prevented close');
   // Still alive: the page answers.
-  const text = await win.webContents.executeJavaScript('document.body.textContent');
+  const text = await win.webContents.executeJavaScript('document.body.textContent.trim()');
   if (text !== 'alive') return fail(`page said ${text}`);
   win.close();
 });

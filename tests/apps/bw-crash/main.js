@@ -42,7 +42,7 @@ async function main() {
   const loaded = waitFor(wc, 'did-finish-load');
   wc.reload();
   await loaded;
-  const text = await wc.executeJavaScript('document.body.textContent');
+  const text = await wc.executeJavaScript('document.body.textContent.trim()');
   if (text !== 'alive') throw new Error(`page after reload: ${text}`);
   win.destroy();
 }

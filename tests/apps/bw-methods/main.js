@@ -126,7 +126,7 @@ async function main() {
   win.setIcon('icon.png');
 
   // The page still answers after all of that.
-  same(await win.webContents.executeJavaScript('document.body.textContent'), 'alive', 'page');
+  same(await win.webContents.executeJavaScript('document.body.textContent.trim()'), 'alive', 'page');
 
   const closed = waitFor(win, 'closed');
   win.close();

@@ -53,6 +53,11 @@ async function main() {
       if (message === 'hello from page') resolve({ event, level, line, sourceId });
     });
   });
+  const consoleInFunction = new Promise((resolve) => {
+    wc.on('console-message', (event, level, message, line, sourceId) => {
+      if (message === 'hello from a function') resolve({ event, level, line, sourceId });
+    });
+  });
 
   const loading = win.loadFile('index.html');
   check(wc.isLoading(), 'isLoading while loading');
@@ -65,9 +70,15 @@ async function main() {
 
   const msg = await consoleMessage;
   same(msg.level, 1, 'console-message level');
-  same(msg.line, 6, 'console-message line');
-  check(msg.sourceId.endsWith('/index.html'), `console-message sourceId ${msg.sourceId}`);
+  // JavaScriptCore leaves the calling frame out of the stack for some
+  // top-level statements; then the place is unknown (docs/compat.md).
+  check((msg.line === 6 && msg.sourceId.endsWith('/index.html')) || (msg.line === 0 && msg.sourceId === ''),
+        `console-message place ${msg.line} ${msg.sourceId}`);
   same(msg.event.message, 'hello from page', 'console-message event.message');
+  const inFunction = await consoleInFunction;
+  same(inFunction.level, 2, 'console-message level of console.warn');
+  same(inFunction.line, 7, 'console-message line');
+  check(inFunction.sourceId.endsWith('/index.html'), `console-message sourceId ${inFunction.sourceId}`);
 
   // Scripts: values, promises, exceptions.
   same(await wc.executeJavaScript('1 + 2'), 3, 'executeJavaScript');
