@@ -23,6 +23,7 @@
 #define IPC_HANDLER         "appdIpc"
 #define IPC_MAX_CHANNEL     256
 #define INTERNAL_WORLD      "appd-internal"
+#define WATCHDOG_LIMIT_US   (3 * G_USEC_PER_SEC)
 #define INTERNAL_HANDLER    "appdInternal"
 #define CONSOLE_HANDLER     "appdConsole"
 #define CONSOLE_MAX_MESSAGE (64 * 1024)
@@ -41,6 +42,9 @@ struct _AppWindow {
 
         WebKitWebView *view;
         char *committed_uri;     /* the document of the last committed load */
+        gboolean unresponsive;
+        gint64 ping_sent;        /* watchdog ping awaiting its answer, or 0 */
+        guint watchdog_id;
         gboolean in_page_pending;
         gboolean has_preload;
         gboolean ready_sent;
@@ -1231,9 +1235,45 @@ static void view_web_process_terminated_cb(WebKitWebView *view, WebKitWebProcess
         web_event_emit(self, "web-process-gone", b);
 }
 
+static void responsive_set(AppWindow *self, gboolean responsive) {
+        if (self->unresponsive == !responsive)
+                return;
+        self->unresponsive = !responsive;
+        web_event_emit(self, responsive ? "responsive" : "unresponsive", NULL);
+}
+
 static void view_responsive_cb(WebKitWebView *view, GParamSpec *pspec, AppWindow *self) {
-        web_event_emit(self, webkit_web_view_get_is_web_process_responsive(view) ? "responsive" : "unresponsive",
-                       NULL);
+        responsive_set(self, webkit_web_view_get_is_web_process_responsive(view));
+}
+
+static void watchdog_pong_cb(GObject *source, GAsyncResult *result, gpointer user_data) {
+        AppWindow *self = user_data;
+        g_autoptr(JSCValue) value = webkit_web_view_evaluate_javascript_finish(WEBKIT_WEB_VIEW(source), result, NULL);
+
+        self->ping_sent = 0;
+        responsive_set(self, TRUE);
+        g_object_unref(self);
+}
+
+/* WebKit checks whether the page answers only when it needs it to (input,
+ * or a timer of tens of seconds); Electron's 'unresponsive' comes within a
+ * few seconds of a page that hangs.  A ping into the page's own process,
+ * once a second, tells: no answer for WATCHDOG_LIMIT_US is unresponsive. */
+static gboolean watchdog_cb(gpointer user_data) {
+        AppWindow *self = user_data;
+        gint64 now = g_get_monotonic_time();
+
+        if (self->ping_sent) {
+                if (now - self->ping_sent > WATCHDOG_LIMIT_US)
+                        responsive_set(self, FALSE);
+                return G_SOURCE_CONTINUE;
+        }
+        if (!webkit_web_view_get_uri(self->view))
+                return G_SOURCE_CONTINUE;
+        self->ping_sent = now;
+        webkit_web_view_evaluate_javascript(self->view, "0", -1, INTERNAL_WORLD, NULL, NULL,
+                                            watchdog_pong_cb, g_object_ref(self));
+        return G_SOURCE_CONTINUE;
 }
 
 static void content_internal_message_cb(WebKitUserContentManager *manager, JSCValue *message, AppWindow *self) {
@@ -1649,6 +1689,7 @@ static void app_window_dispose(GObject *object) {
         AppWindow *self = APP_WINDOW(object);
 
         g_clear_handle_id(&self->state_idle, g_source_remove);
+        g_clear_handle_id(&self->watchdog_id, g_source_remove);
         if (self->xevent_handler) {
                 g_signal_handler_disconnect(self->display, self->xevent_handler);
                 self->xevent_handler = 0;
@@ -1790,6 +1831,7 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         g_signal_connect_object(self->view, "create", G_CALLBACK(view_create_cb), self, 0);
         g_signal_connect_object(self->view, "web-process-terminated",
                                 G_CALLBACK(view_web_process_terminated_cb), self, 0);
+        self->watchdog_id = g_timeout_add_seconds(1, watchdog_cb, self);
         g_signal_connect_object(self->view, "notify::is-web-process-responsive",
                                 G_CALLBACK(view_responsive_cb), self, 0);
         {

@@ -50,7 +50,7 @@ static void test_state_key_across_restart(void) {
 int main(int argc, char **argv) {
         static const char *const apps[] = {
                 "bw-options", "bw-methods", "bw-state", "bw-close", "bw-webcontents",
-                "bw-navigation", "bw-crash", "bw-errors",
+                "bw-navigation", "bw-crash", "bw-errors", "bw-extras",
         };
         int r;
 
