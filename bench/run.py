@@ -138,6 +138,10 @@ class Session:
         self.procs = []
         env = {k: v for k, v in os.environ.items()
                if k not in ("WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
+        # Every program on the toolkits' own rendering defaults, appd too
+        # (it picks lean ones under software GL by itself); the variants
+        # table measures the lean defaults for the floor and appd alike.
+        env["APPD_RENDERING"] = "toolkit"
         for name in ("state", "config", "data", "cache", "home"):
             os.makedirs(os.path.join(self.tmp, name))
         run = os.path.join(self.tmp, "run")
