@@ -55,6 +55,10 @@ static gboolean daemon_answers(gpointer data) {
 }
 
 Harness *harness_start(void) {
+        return harness_start_with(RENDERER_BIN, NULL);
+}
+
+Harness *harness_start_with(const char *renderer, const char *const *env) {
         g_autoptr(GSubprocessLauncher) launcher = NULL;
         g_autoptr(GError) error = NULL;
         Harness *h = g_new0(Harness, 1);
@@ -66,7 +70,11 @@ Harness *harness_start(void) {
         launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
         g_subprocess_launcher_take_stdout_fd(launcher, dup(fd));
         g_subprocess_launcher_take_stderr_fd(launcher, fd);
-        g_subprocess_launcher_setenv(launcher, "APPD_RENDERER", RENDERER_BIN, TRUE);
+        g_subprocess_launcher_setenv(launcher, "APPD_RENDERER", renderer, TRUE);
+        for (const char *const *e = env; e && *e; e++) {
+                g_auto(GStrv) kv = g_strsplit(*e, "=", 2);
+                g_subprocess_launcher_setenv(launcher, kv[0], kv[1] ? kv[1] : "", TRUE);
+        }
         h->appd = g_subprocess_launcher_spawn(launcher, &error, APPD_BIN, NULL);
         g_assert_no_error(error);
         if (!harness_wait_for(daemon_answers, NULL, 20000)) {
@@ -182,4 +190,27 @@ void harness_assert_contract(const char *path, const char *iface) {
         want = describe_interface(contract_iface);
         got = describe_interface(live_iface);
         g_assert_cmpstr(got, ==, want);
+}
+
+void harness_run_app(Harness *h, const char *name, const char *const *args) {
+        g_autofree char *app = harness_app(name);
+        g_autoptr(GPtrArray) argv = g_ptr_array_new();
+        g_autofree char *err = NULL;
+        int rc;
+
+        g_ptr_array_add(argv, (gpointer) "open");
+        g_ptr_array_add(argv, (gpointer) "--wait");
+        g_ptr_array_add(argv, app);
+        if (args) {
+                g_ptr_array_add(argv, (gpointer) "--");
+                for (const char *const *a = args; *a; a++)
+                        g_ptr_array_add(argv, (gpointer) *a);
+        }
+        g_ptr_array_add(argv, NULL);
+        rc = harness_appctlv(NULL, &err, (const char *const *) argv->pdata);
+        if (rc != 0) {
+                g_autofree char *log = harness_log(h);
+                g_printerr("%s exited %d\nappctl: %s\nappd log:\n%s\n", name, rc, err, log);
+                g_test_fail_printf("%s exited %d: %s", name, rc, err);
+        }
 }

@@ -11,6 +11,9 @@ typedef struct {
 
 /* Starts appd and waits until it owns its bus name. */
 Harness *harness_start(void);
+/* The same with another program as the renderer and extra environment
+ * (NULL-terminated "NAME=value" list, or NULL). */
+Harness *harness_start_with(const char *renderer, const char *const *env);
 /* Stops appd with SIGTERM and checks it exits cleanly. */
 void harness_stop(Harness *h);
 /* The daemon's log so far. */
@@ -35,3 +38,8 @@ gboolean harness_pid_alive(int pid);
  * exactly what protocol/<iface>.xml says: same methods with the same
  * arguments, signals and properties. */
 void harness_assert_contract(const char *path, const char *iface);
+
+/* Runs tests/apps/<name> with `appctl open --wait` (and `-- args`), and
+ * fails the current test case, with the daemon's log, unless it exits 0.
+ * The case fails without aborting, so every app of a suite reports. */
+void harness_run_app(Harness *h, const char *name, const char *const *args);

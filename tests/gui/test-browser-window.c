@@ -8,32 +8,8 @@
 
 static Harness *h;
 
-static void run_app(const char *name, const char *const *args) {
-        g_autofree char *app = harness_app(name);
-        g_autoptr(GPtrArray) argv = g_ptr_array_new();
-        g_autofree char *err = NULL;
-        int rc;
-
-        g_ptr_array_add(argv, (gpointer) "open");
-        g_ptr_array_add(argv, (gpointer) "--wait");
-        g_ptr_array_add(argv, app);
-        if (args) {
-                g_ptr_array_add(argv, (gpointer) "--");
-                for (const char *const *a = args; *a; a++)
-                        g_ptr_array_add(argv, (gpointer) *a);
-        }
-        g_ptr_array_add(argv, NULL);
-        rc = harness_appctlv(NULL, &err, (const char *const *) argv->pdata);
-        /* Failing the case, not aborting: every app runs and reports. */
-        if (rc != 0) {
-                g_autofree char *log = harness_log(h);
-                g_printerr("%s exited %d\nappctl: %s\nappd log:\n%s\n", name, rc, err, log);
-                g_test_fail_printf("%s exited %d: %s", name, rc, err);
-        }
-}
-
 static void test_app(gconstpointer name) {
-        run_app(name, NULL);
+        harness_run_app(h, name, NULL);
 }
 
 /* Remembered bounds survive a restart of the daemon: SQLite, not memory. */
@@ -41,10 +17,22 @@ static void test_state_key_across_restart(void) {
         const char *save[] = { "save", NULL };
         const char *check[] = { "check", NULL };
 
-        run_app("bw-state-key", save);
+        harness_run_app(h, "bw-state-key", save);
         harness_stop(h);
         h = harness_start();
-        run_app("bw-state-key", check);
+        harness_run_app(h, "bw-state-key", check);
+}
+
+/* Two apps on the same origin keep separate website data, and each keeps
+ * its own across runs. */
+static void test_website_data_per_app(void) {
+        const char *write[] = { "write", NULL };
+        const char *check[] = { "check", NULL };
+
+        harness_run_app(h, "bw-storage-a", write);
+        harness_run_app(h, "bw-storage-b", write);
+        harness_run_app(h, "bw-storage-a", check);
+        harness_run_app(h, "bw-storage-b", check);
 }
 
 int main(int argc, char **argv) {
@@ -60,6 +48,7 @@ int main(int argc, char **argv) {
                 g_test_add_data_func(path, apps[i], test_app);
         }
         g_test_add_func("/browser-window/state-key-across-restart", test_state_key_across_restart);
+        g_test_add_func("/browser-window/website-data-per-app", test_website_data_per_app);
         h = harness_start();
         r = g_test_run();
         harness_stop(h);

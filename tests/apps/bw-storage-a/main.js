@@ -1,0 +1,1 @@
+require('../bw-storage/common.js')('a');
