@@ -104,7 +104,7 @@ static const char *member_string(JsonObject *o, const char *key) {
         return json_node_get_string(n);
 }
 
-static void app_handle_message(App *a, JsonObject *o) {
+static void app_handle_message(App *a, JsonObject *o, GBytes *payload) {
         const char *op = member_string(o, "op");
         Window *w;
 
@@ -149,40 +149,46 @@ static void app_handle_message(App *a, JsonObject *o) {
                 window_destroy(w);
         else if (g_str_equal(op, "send")) {
                 const char *channel = member_string(o, "channel");
-                const char *payload = member_string(o, "payload");
                 int r;
 
                 if (!channel || !payload) {
                         app_post_error(a, w->id, "send: channel and payload are required");
                         return;
                 }
-                r = window_send(w, channel, payload, strlen(payload));
+                r = window_send(w, channel, g_bytes_get_data(payload, NULL),
+                                g_bytes_get_size(payload));
                 if (r == -E2BIG || r == -ENOBUFS) {
                         g_autofree char *msg = g_strdup_printf(
                                 "webContents.send('%s'): %s", channel,
                                 r == -E2BIG ? "message too large" : "too many messages waiting");
                         app_post_error(a, w->id, msg);
                 }
-        } else if (g_str_equal(op, "invoke-reply")) {
-                gint64 req = member_int(o, "req");
+        } else if (g_str_equal(op, "invoke-reply") || g_str_equal(op, "send-sync-reply")) {
                 JsonNode *ok = json_object_get_member(o, "ok");
-                const char *text = member_string(o, "payload");
+                const char *error = member_string(o, "error");
+                static const char empty[1];
 
                 if (!ok || !JSON_NODE_HOLDS_VALUE(ok) ||
                     json_node_get_value_type(ok) != G_TYPE_BOOLEAN)
                         return;
-                if (!json_node_get_boolean(ok))
-                        text = member_string(o, "error");
-                window_invoke_reply(w, req, json_node_get_boolean(ok), text ? text : "");
+                if (json_node_get_boolean(ok))
+                        window_request_reply(w, member_int(o, "req"), TRUE,
+                                             payload ? g_bytes_get_data(payload, NULL) : empty,
+                                             payload ? g_bytes_get_size(payload) : 0);
+                else
+                        window_request_reply(w, member_int(o, "req"), FALSE,
+                                             error ? error : "failed", error ? strlen(error) : 6);
         } else
                 window_handle_op(w, op, o);
 }
 
 /* --- js runtime callbacks, on the main thread */
 
-static void app_message_cb(const char *app_id, const char *json, gpointer user_data) {
+static void app_message_cb(const char *app_id, const char *json, const void *payload,
+                           size_t payload_size, gpointer user_data) {
         Daemon *d = user_data;
         App *a = app_find(d, app_id);
+        g_autoptr(GBytes) bytes = payload ? g_bytes_new(payload, payload_size) : NULL;
         g_autoptr(JsonParser) parser = json_parser_new();
         g_autoptr(GError) error = NULL;
         JsonNode *root;
@@ -197,7 +203,7 @@ static void app_message_cb(const char *app_id, const char *json, gpointer user_d
         root = json_parser_get_root(parser);
         if (!root || !JSON_NODE_HOLDS_OBJECT(root))
                 return;
-        app_handle_message(a, json_node_get_object(root));
+        app_handle_message(a, json_node_get_object(root), bytes);
 }
 
 static void app_output_cb(const char *app_id, int stream, const char *text, gpointer user_data) {

@@ -65,6 +65,7 @@ struct Window {
         gboolean visible;
         gboolean loading;
         char *preload;
+        gboolean context_isolation; /* webPreferences.contextIsolation */
 
         /* State the renderer reports. */
         guint64 xid;
@@ -82,15 +83,15 @@ struct Window {
         gboolean ready;          /* the renderer's window exists */
         GList *calls;            /* WindowCall*: View.Call replies awaited */
         guint n_calls;
-        GHashTable *invokes;     /* req → sd_bus_message*: Host.Invoke awaiting ipcMain.handle */
-        gint64 next_invoke;
+        GHashTable *requests;    /* req → sd_bus_message*: Invoke/SendSync awaiting the app */
+        gint64 next_request;
         gboolean destroying;
 };
 
 /* webContents calls awaiting the renderer's answer, and page invokes
  * awaiting the main script's, per window. */
 #define WINDOW_MAX_CALLS 256
-#define WINDOW_MAX_INVOKES 256
+#define WINDOW_MAX_REQUESTS 256
 
 /* apps.c */
 int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret);
@@ -109,11 +110,11 @@ Window *window_find(Daemon *d, guint id);
 void window_load_url(Window *w, const char *url);
 void window_set_title(Window *w, const char *title);
 void window_set_visible(Window *w, gboolean visible);
-int window_send(Window *w, const char *channel, const char *payload, size_t size);
+int window_send(Window *w, const char *channel, const void *payload, size_t size);
 void window_destroy(Window *w);
-/* Answer a page's ipcRenderer.invoke with the main script's result (JSON
- * text) or error message. */
-void window_invoke_reply(Window *w, gint64 req, gboolean ok, const char *text);
+/* Answer a page's ipcRenderer.invoke or sendSync: the main script's result
+ * (an ipc-codec frame) when ok, else its error message. */
+void window_request_reply(Window *w, gint64 req, gboolean ok, const void *data, size_t size);
 /* window-set-bounds, window-set-options, window-set-state, wc-call. */
 void window_handle_op(Window *w, const char *op, JsonObject *o);
 void window_free(Window *w);

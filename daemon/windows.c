@@ -218,6 +218,32 @@ static int method_CloseRequested(sd_bus_message *m, void *userdata, sd_bus_error
         return sd_bus_reply_method_return(m, NULL);
 }
 
+/* Reads (channel, args) of Send, Invoke and SendSync and checks what the
+ * daemon can check: the payload itself is the app's to decode. */
+static int ipc_read(Window *w, sd_bus_message *m, const char **ret_channel, const void **ret_data,
+                    size_t *ret_size, sd_bus_error *error) {
+        int r;
+
+        r = sd_bus_message_read(m, "s", ret_channel);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read_array(m, 'y', ret_data, ret_size);
+        if (r < 0)
+                return r;
+        if (!**ret_channel || strlen(*ret_channel) > IPC_MAX_CHANNEL)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
+                                         "IPC channel names must be 1 to %d bytes",
+                                         IPC_MAX_CHANNEL);
+        if (*ret_size > APPD_IPC_MAX_PAYLOAD)
+                return sd_bus_error_setf(error, APPD_ERROR_TOO_LARGE,
+                                         "IPC message of %zu bytes is over the limit of %u",
+                                         *ret_size, APPD_IPC_MAX_PAYLOAD);
+        if (!w->app || w->app->script_ended)
+                return sd_bus_error_set(error, APPD_ERROR_NOT_RUNNING,
+                                        "The window's app is not running");
+        return 1;
+}
+
 static int method_Send(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Window *w = userdata;
         const char *channel;
@@ -225,28 +251,80 @@ static int method_Send(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         size_t size;
         int r;
 
-        r = sd_bus_message_read(m, "s", &channel);
-        if (r < 0)
+        r = ipc_read(w, m, &channel, &data, &size, error);
+        if (r <= 0)
                 return r;
-        r = sd_bus_message_read_array(m, 'y', &data, &size);
-        if (r < 0)
-                return r;
-        if (!*channel || strlen(channel) > IPC_MAX_CHANNEL)
-                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "IPC channel names must be 1 to %d bytes",
-                                         IPC_MAX_CHANNEL);
-        if (size > APPD_IPC_MAX_PAYLOAD)
-                return sd_bus_error_setf(error, APPD_ERROR_TOO_LARGE,
-                                         "IPC message of %zu bytes is over the limit of %u",
-                                         size, APPD_IPC_MAX_PAYLOAD);
-        if (!w->app || w->app->script_ended)
-                return sd_bus_error_set(error, APPD_ERROR_NOT_RUNNING,
-                                        "The window's app is not running");
-        r = js_app_post_ipc(w->app->id, w->id, channel, data, size);
+        r = js_app_post_ipc(w->app->id, w->id, "send", 0, channel, data, size);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Cannot deliver IPC: %s",
                                                g_strerror(-r));
         return sd_bus_reply_method_return(m, NULL);
+}
+
+static void message_unref(gpointer m) {
+        sd_bus_message_unref(m);
+}
+
+/* Invoke and SendSync: the call waits here until the app answers with
+ * window_request_reply(); at most WINDOW_MAX_REQUESTS per window. */
+static int ipc_request(sd_bus_message *m, Window *w, const char *kind, sd_bus_error *error) {
+        const char *channel;
+        const void *data;
+        size_t size;
+        gint64 req;
+        int r;
+
+        r = ipc_read(w, m, &channel, &data, &size, error);
+        if (r <= 0)
+                return r;
+        if (g_hash_table_size(w->requests) >= WINDOW_MAX_REQUESTS)
+                return sd_bus_error_setf(error, APPD_ERROR_TOO_MANY,
+                                         "More than %d IPC calls are waiting for an answer",
+                                         WINDOW_MAX_REQUESTS);
+        req = ++w->next_request;
+        r = js_app_post_ipc(w->app->id, w->id, kind, req, channel, data, size);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Cannot deliver IPC: %s",
+                                               g_strerror(-r));
+        g_hash_table_insert(w->requests, g_memdup2(&req, sizeof(req)), sd_bus_message_ref(m));
+        return 1;
+}
+
+static int method_Invoke(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return ipc_request(m, userdata, "invoke", error);
+}
+
+static int method_SendSync(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return ipc_request(m, userdata, "send-sync", error);
+}
+
+void window_request_reply(Window *w, gint64 req, gboolean ok, const void *data, size_t size) {
+        sd_bus_message *m = g_hash_table_lookup(w->requests, &req);
+        g_autofree char *text = NULL;
+        int r;
+
+        /* An answer for a request that is not waiting (answered, or its
+         * renderer gone) is dropped: the app cannot answer for others. */
+        if (!m)
+                return;
+        if (ok && size > APPD_IPC_MAX_PAYLOAD) {
+                ok = FALSE;
+                text = g_strdup_printf("IPC reply of %zu bytes is over the limit of %u", size,
+                                       APPD_IPC_MAX_PAYLOAD);
+        } else if (!ok)
+                text = g_utf8_make_valid(data, size);
+        if (ok) {
+                g_autoptr(sd_bus_message) reply = NULL;
+                r = sd_bus_message_new_method_return(m, &reply);
+                if (r >= 0)
+                        r = sd_bus_message_append_array(reply, 'y', data, size);
+                if (r >= 0)
+                        r = sd_bus_send(NULL, reply, NULL);
+        } else
+                r = sd_bus_reply_method_errorf(m, APPD_ERROR_HANDLER_FAILED, "%s", text);
+        if (r < 0)
+                WINDOW_LOG(w, G_LOG_LEVEL_MESSAGE, "Cannot answer an IPC call: %s", g_strerror(-r));
+        g_hash_table_remove(w->requests, &req);
 }
 
 /* A JSON object sent as bytes by the renderer, or NULL (logged). */
@@ -389,72 +467,6 @@ static int method_Event(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         return sd_bus_reply_method_return(m, NULL);
 }
 
-static void message_unref(gpointer m) {
-        sd_bus_message_unref(m);
-}
-
-static int method_Invoke(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        Window *w = userdata;
-        g_autofree char *payload = NULL;
-        const char *channel;
-        const void *data;
-        size_t size;
-        JsonBuilder *b;
-        gint64 req;
-        int r;
-
-        r = sd_bus_message_read(m, "s", &channel);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_read_array(m, 'y', &data, &size);
-        if (r < 0)
-                return r;
-        if (!*channel || strlen(channel) > IPC_MAX_CHANNEL)
-                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "IPC channel names must be 1 to %d bytes",
-                                         IPC_MAX_CHANNEL);
-        if (size > APPD_IPC_MAX_PAYLOAD)
-                return sd_bus_error_setf(error, APPD_ERROR_TOO_LARGE,
-                                         "IPC message of %zu bytes is over the limit of %u",
-                                         size, APPD_IPC_MAX_PAYLOAD);
-        if (!g_utf8_validate(data, size, NULL))
-                return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS,
-                                        "IPC payloads are JSON text");
-        if (!w->app || w->app->script_ended)
-                return sd_bus_error_set(error, APPD_ERROR_NOT_RUNNING,
-                                        "The window's app is not running");
-        if (g_hash_table_size(w->invokes) >= WINDOW_MAX_INVOKES)
-                return sd_bus_error_setf(error, APPD_ERROR_TOO_MANY,
-                                         "More than %d invokes are waiting for an answer",
-                                         WINDOW_MAX_INVOKES);
-
-        req = ++w->next_invoke;
-        g_hash_table_insert(w->invokes, g_memdup2(&req, sizeof(req)), sd_bus_message_ref(m));
-        b = event_begin("invoke", w->id);
-        event_add_int(b, "req", req);
-        event_add_string(b, "channel", channel);
-        payload = g_strndup(data, size);
-        event_add_string(b, "payload", payload);
-        window_post(w, b);
-        /* Answered later, from window_invoke_reply(). */
-        return 1;
-}
-
-void window_invoke_reply(Window *w, gint64 req, gboolean ok, const char *text) {
-        sd_bus_message *m = g_hash_table_lookup(w->invokes, &req);
-        int r;
-
-        if (!m)
-                return;
-        if (ok)
-                r = sd_bus_reply_method_return(m, "ay", strlen(text), text);
-        else
-                r = sd_bus_reply_method_errorf(m, APPD_ERROR_HANDLER_FAILED, "%s", text);
-        if (r < 0)
-                WINDOW_LOG(w, G_LOG_LEVEL_MESSAGE, "Cannot answer an invoke: %s", g_strerror(-r));
-        g_hash_table_remove(w->invokes, &req);
-}
-
 static const sd_bus_vtable host_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("Ready", SD_BUS_ARGS("t", xid), SD_BUS_NO_RESULT,
@@ -473,6 +485,8 @@ static const sd_bus_vtable host_vtable[] = {
                                 SD_BUS_NO_RESULT, method_Event, 0),
         SD_BUS_METHOD_WITH_ARGS("Invoke", SD_BUS_ARGS("s", channel, "ay", args),
                                 SD_BUS_RESULT("ay", result), method_Invoke, 0),
+        SD_BUS_METHOD_WITH_ARGS("SendSync", SD_BUS_ARGS("s", channel, "ay", args),
+                                SD_BUS_RESULT("ay", result), method_SendSync, 0),
         SD_BUS_METHOD_WITH_ARGS("Send", SD_BUS_ARGS("s", channel, "ay", args),
                                 SD_BUS_NO_RESULT, method_Send, 0),
         SD_BUS_VTABLE_END
@@ -578,8 +592,8 @@ static void window_link_close(Window *w) {
         w->ready = FALSE;
         window_cancel_calls(w);
         /* Their answers could only go to the link that is closing. */
-        if (w->invokes)
-                g_hash_table_remove_all(w->invokes);
+        if (w->requests)
+                g_hash_table_remove_all(w->requests);
         w->host_slot = sd_bus_slot_unref(w->host_slot);
         if (w->link_source) {
                 g_source_remove(w->link_source);
@@ -682,6 +696,8 @@ static int window_spawn_renderer(Window *w) {
                 g_ptr_array_add(argv, g_strdup("--hidden"));
         if (w->preload)
                 g_ptr_array_add(argv, g_strdup_printf("--preload=%s", w->preload));
+        if (w->preload && !w->context_isolation)
+                g_ptr_array_add(argv, g_strdup("--no-context-isolation"));
         options = renderer_options(w, w->options, TRUE);
         if (!g_str_equal(options, "{}"))
                 g_ptr_array_add(argv, g_strdup_printf("--options=%s", options));
@@ -839,6 +855,16 @@ int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret
                        !json_node_get_boolean(show));
         w->preload = g_strdup(preload);
         w->state_key = g_strdup(key);
+        /* Electron's default is isolation; only an explicit false turns it
+         * off. */
+        w->context_isolation = TRUE;
+        {
+                JsonNode *prefs = json_object_get_member(options, "webPreferences");
+                gboolean isolation;
+                if (prefs && JSON_NODE_HOLDS_OBJECT(prefs) &&
+                    object_bool(json_node_get_object(prefs), "contextIsolation", &isolation))
+                        w->context_isolation = isolation;
+        }
         w->url = g_strdup("");
         w->object_path = g_strdup_printf(APPD_WINDOW_PATH_PREFIX "/%u", id);
         g_snprintf(w->id_text, sizeof(w->id_text), "%u", id);
@@ -850,7 +876,7 @@ int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret
                     json_node_get_int(parent) > 0 && json_node_get_int(parent) <= G_MAXUINT)
                         w->parent_id = (guint) json_node_get_int(parent);
         }
-        w->invokes = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+        w->requests = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                            message_unref);
 
         g_hash_table_insert(d->windows, GUINT_TO_POINTER(id), w);
@@ -1026,7 +1052,7 @@ void window_set_visible(Window *w, gboolean visible) {
         (void) view_call(w, "SetVisible", "b", visible);
 }
 
-int window_send(Window *w, const char *channel, const char *payload, size_t size) {
+int window_send(Window *w, const char *channel, const void *payload, size_t size) {
         if (size > APPD_IPC_MAX_PAYLOAD)
                 return -E2BIG;
         if (!w->link)
@@ -1065,8 +1091,8 @@ void window_free(Window *w) {
         g_free(w->state_key);
         if (w->options)
                 json_object_unref(w->options);
-        if (w->invokes)
-                g_hash_table_destroy(w->invokes);
+        if (w->requests)
+                g_hash_table_destroy(w->requests);
         g_free(w->object_path);
         g_free(w->title);
         g_free(w->url);

@@ -9,7 +9,14 @@
  *   load-error (gchar *url, gint code, gchar *description)  Electron net error code
  *   page-title (gchar *title)
  *   close-requested ()               the window never closes by itself
- *   ipc-message (gchar *channel, gchar *payload)  ipcRenderer.send(), JSON array text
+ *   ipc-message (gchar *channel, GBytes *payload)  ipcRenderer.send(), framed args
+ *   ipc-invoke (gchar *channel, GBytes *payload, GTask *task) → gboolean
+ *                                    ipcRenderer.invoke(); the handler returns TRUE
+ *                                    and later completes `task` with a GBytes
+ *                                    (g_task_return_pointer) or a GError whose
+ *                                    message the page sees; FALSE: no one to ask
+ *   ipc-send-sync (gchar *channel, GBytes *payload, GTask *task) → gboolean
+ *                                    ipcRenderer.sendSync(), likewise
  *   state-changed (gchar *json)      changed keys of x, y, width, height (content),
  *                                    focused, maximized, minimized, fullscreen, visible;
  *                                    all of them once right after "ready"; at most
@@ -35,6 +42,8 @@ typedef struct {
         int width, height;
         const char *preload_path;    /* NULL: no preload, no ipc */
         const char *preload_source;
+        gboolean no_context_isolation; /* webPreferences.contextIsolation false:
+                                        * the preload runs in the page's world */
         gboolean console_to_stdout;  /* page console → stdout (debugging) */
         gboolean developer_extras;   /* Web Inspector */
 } AppWindowOptions;
@@ -51,9 +60,9 @@ void app_window_load_url(AppWindow *self, const char *url);
 void app_window_set_visible(AppWindow *self, gboolean visible);
 
 /* Deliver webContents.send(channel, ...args) to the preload's ipcRenderer
- * listeners; `payload` is the JSON array of args (`size` bytes, no NUL
- * needed).  Dropped when the window has no preload. */
-void app_window_send_ipc(AppWindow *self, const char *channel, const char *payload, size_t size);
+ * listeners, in order; `payload` is the framed args (`size` bytes).
+ * Dropped when the window has no preload. */
+void app_window_send_ipc(AppWindow *self, const char *channel, const void *payload, size_t size);
 
 /* Window options as JSON text (View.SetOptions keys, plus "center",
  * "fullscreen" and "maximized" for a window not yet shown).  Nothing is

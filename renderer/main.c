@@ -36,6 +36,7 @@ static int arg_x = G_MININT;
 static int arg_y = G_MININT;
 static gboolean arg_hidden;
 static char *arg_preload;
+static gboolean arg_no_context_isolation;
 static char *arg_data_dir;
 static char *arg_cache_dir;
 static char *arg_options;
@@ -53,6 +54,8 @@ static const GOptionEntry option_entries[] = {
         { "y", 0, 0, G_OPTION_ARG_INT, &arg_y, "Top edge (X11 only)", "Y" },
         { "hidden", 0, 0, G_OPTION_ARG_NONE, &arg_hidden, "Do not show the window yet", NULL },
         { "preload", 0, 0, G_OPTION_ARG_FILENAME, &arg_preload, "Preload script", "FILE" },
+        { "no-context-isolation", 0, 0, G_OPTION_ARG_NONE, &arg_no_context_isolation,
+          "Run the preload in the page's own world (webPreferences.contextIsolation: false)", NULL },
         { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &arg_data_dir, "Website data of the app", "DIR" },
         { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &arg_cache_dir, "Website cache of the app", "DIR" },
         { "options", 0, 0, G_OPTION_ARG_STRING, &arg_options,
@@ -253,6 +256,7 @@ int main(int argc, char *argv[]) {
                 .height = arg_height,
                 .preload_path = arg_preload,
                 .preload_source = preload_source,
+                .no_context_isolation = arg_no_context_isolation,
                 .console_to_stdout = env_is_true("APPD_RENDERER_CONSOLE"),
                 .developer_extras = env_is_true("APPD_RENDERER_INSPECTOR"),
         };

@@ -1,139 +1,536 @@
 /* The part of Electron's renderer API that a preload script sees.
  *
- * This is a function expression: appd-renderer calls it with the versions
- * it knows and runs the app's preload with the returned `require` and
- * `process` in scope.  Both run in the isolated "appd-preload" world, the
- * only world in which the appdIpc message handler exists, so pages (main
- * world) cannot reach the native side; what they get is what the preload
- * hands them through the DOM.
+ * A function expression: appd-renderer calls it with the versions it knows
+ * and options {contextIsolation} (default true), and runs the app's preload
+ * with the returned `require` and `process` in scope.  protocol/ipc-codec.js
+ * runs before it in the same world and leaves `appdIpcCodec` on the global.
  *
- * Payloads travel as JSON text: ipcRenderer.send() stringifies its
- * arguments as an array; webContents.send() arrives through
- * __appdDispatch(channel, jsonText). */
-(function (versions) {
-        'use strict';
+ * With contextIsolation the bridge and the preload run in the isolated
+ * "appd-preload" world, the only world with the appd message handlers, so
+ * the page (main world) cannot reach the native side; what it gets is what
+ * the preload exposes through contextBridge.  Without it they run in the
+ * page's world, as in Electron.
+ *
+ * Transport (docs/ipc.md):
+ *   send      messageHandlers.appdIpc.postMessage({channel, payload})
+ *   invoke    messageHandlers.appdInvoke.postMessage({channel, payload}),
+ *             whose reply is the framed result (base64), or an error with
+ *             the text
+ *   sendSync  a synchronous XHR to /__appd/send-sync carrying a token only
+ *             this script knows
+ *   daemon → page: the renderer calls __appdDispatch(channel, bytes)
+ * payload: the arguments framed by the codec, as base64 text: WebKit
+ * hands a typed array to the native side as a plain object, ~400 times
+ * slower at 64 KiB; bytes: a Uint8Array. */
+(function (versions, options) {
+  'use strict';
 
-        const listeners = new Map();
+  const contextIsolated = !(options && options.contextIsolation === false);
+  const codec = globalThis.appdIpcCodec;
+  const messageHandlers = window.webkit && window.webkit.messageHandlers;
+  // Replaced by the renderer with a random secret when it starts.
+  const SYNC_TOKEN = '__APPD_TOKEN__';
+  // As the daemon's APPD_IPC_MAX_PAYLOAD.
+  const IPC_MAX_PAYLOAD = 8 * 1024 * 1024;
 
-        function checkChannel(channel) {
-                if (typeof channel !== 'string' || channel.length === 0)
-                        throw new TypeError('ipcRenderer: channel must be a non-empty string');
+  function checkChannel(channel) {
+    if (typeof channel !== 'string' || channel.length === 0)
+      throw new TypeError('ipcRenderer: channel must be a non-empty string');
+  }
+
+  function checkListener(listener) {
+    if (typeof listener !== 'function')
+      throw new TypeError('ipcRenderer: listener must be a function');
+  }
+
+  function frameArgs(args) {
+    const payload = codec.frame(codec.encode(args));
+    if (payload.length > IPC_MAX_PAYLOAD)
+      throw new Error(`IPC message of ${payload.length} bytes is over the limit of ${IPC_MAX_PAYLOAD}`);
+    return payload;
+  }
+
+  // WebKit's own base64 when it has it (2.50 does), else the slow way.
+  function toBase64(bytes) {
+    if (typeof bytes.toBase64 === 'function') return bytes.toBase64();
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000)
+      text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(text);
+  }
+
+  function fromBase64(text) {
+    if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(text);
+    const binary = atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  function toBytes(value) {
+    if (typeof value === 'string') return fromBase64(value);
+    // Tags rather than instanceof: what the renderer builds may come from
+    // another realm.
+    if (ArrayBuffer.isView(value))
+      return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    if (Object.prototype.toString.call(value) === '[object ArrayBuffer]') return new Uint8Array(value);
+    if (Array.isArray(value)) return Uint8Array.from(value);
+    throw new TypeError('IPC reply is not bytes');
+  }
+
+  function unframeArgs(bytes) {
+    return codec.decode(codec.unframe(toBytes(bytes)));
+  }
+
+  function handler(name) {
+    const h = messageHandlers && messageHandlers[name];
+    if (!h) throw new Error('IPC is not available in this page');
+    return h;
+  }
+
+  // ---- ipcRenderer ------------------------------------------------------
+
+  const listeners = new Map(); // channel → [{ listener, once }]
+
+  const ipcRenderer = {
+    send(channel, ...args) {
+      checkChannel(channel);
+      handler('appdIpc').postMessage({ channel, payload: toBase64(frameArgs(args)) });
+    },
+
+    // MessagePorts cannot cross to the main script here: the message goes
+    // as send(channel, message) does and transfer must be empty.
+    postMessage(channel, message, transfer) {
+      checkChannel(channel);
+      if (transfer !== undefined && (!Array.isArray(transfer) || transfer.length > 0))
+        throw new Error('ipcRenderer.postMessage: transferring MessagePorts is not supported');
+      handler('appdIpc').postMessage({ channel, payload: toBase64(frameArgs([message])) });
+    },
+
+    async invoke(channel, ...args) {
+      checkChannel(channel);
+      const payload = frameArgs(args);
+      let reply;
+      try {
+        reply = await handler('appdInvoke').postMessage({ channel, payload: toBase64(payload) });
+      } catch (err) {
+        // The text is already Electron's ("Error invoking remote method …").
+        throw new Error(err && err.message !== undefined ? err.message : String(err));
+      }
+      return unframeArgs(reply)[0];
+    },
+
+    sendSync(channel, ...args) {
+      checkChannel(channel);
+      const payload = frameArgs(args);
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', '/__appd/send-sync?channel=' + encodeURIComponent(channel), false);
+      xhr.setRequestHeader('X-Appd-Token', SYNC_TOKEN);
+      // Each byte of the answer as one char code 0–255 (0xF7xx for
+      // bytes ≥ 0x80, hence the mask).
+      xhr.overrideMimeType('text/plain; charset=x-user-defined');
+      xhr.send(payload);
+      const text = xhr.responseText;
+      if (xhr.status !== 200) throw new Error(text || `sendSync('${channel}') failed`);
+      const bytes = new Uint8Array(text.length);
+      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+      return unframeArgs(bytes)[0];
+    },
+
+    on(channel, listener) {
+      checkChannel(channel);
+      checkListener(listener);
+      let list = listeners.get(channel);
+      if (!list) {
+        list = [];
+        listeners.set(channel, list);
+      }
+      list.push({ listener, once: false });
+      return ipcRenderer;
+    },
+
+    once(channel, listener) {
+      ipcRenderer.on(channel, listener);
+      const list = listeners.get(channel);
+      list[list.length - 1].once = true;
+      return ipcRenderer;
+    },
+
+    removeListener(channel, listener) {
+      const list = listeners.get(channel);
+      if (!list) return ipcRenderer;
+      // Like EventEmitter: the most recently added match goes.
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (list[i].listener === listener) {
+          list.splice(i, 1);
+          break;
         }
+      }
+      if (list.length === 0) listeners.delete(channel);
+      return ipcRenderer;
+    },
 
-        function checkListener(listener) {
-                if (typeof listener !== 'function')
-                        throw new TypeError('ipcRenderer: listener must be a function');
+    removeAllListeners(channel) {
+      if (channel === undefined) listeners.clear();
+      else listeners.delete(channel);
+      return ipcRenderer;
+    },
+
+    listenerCount(channel) {
+      const list = listeners.get(channel);
+      return list ? list.length : 0;
+    },
+  };
+  ipcRenderer.addListener = ipcRenderer.on;
+  ipcRenderer.off = ipcRenderer.removeListener;
+  Object.freeze(ipcRenderer);
+
+  function dispatch(channel, bytes) {
+    let args;
+    try {
+      args = unframeArgs(bytes);
+    } catch (err) {
+      console.error(`appd: dropping malformed message on channel '${channel}':`, err);
+      return;
+    }
+    const list = listeners.get(channel);
+    if (!list) return;
+    // Listeners added or removed while dispatching take effect from the
+    // next message on, as with EventEmitter.
+    const event = { sender: ipcRenderer, senderId: 0, ports: [] };
+    for (const entry of list.slice()) {
+      if (entry.once) ipcRenderer.removeListener(channel, entry.listener);
+      try {
+        entry.listener(event, ...args);
+      } catch (err) {
+        console.error(`appd: ipcRenderer listener for '${channel}' threw:`, err);
+      }
+    }
+  }
+
+  Object.defineProperty(globalThis, '__appdDispatch', { value: dispatch });
+  // The renderer refused a message this page sent (too large, bad channel).
+  Object.defineProperty(globalThis, '__appdIpcError', {
+    value(channel, message) {
+      console.error(`ipcRenderer: the message on '${channel}' was refused: ${message}`);
+    },
+  });
+
+  // ---- contextBridge ----------------------------------------------------
+
+  // The link to main-world-bridge.js, made on first use.  Identical to the
+  // copy there (tests/unit/test-world-bridge.js checks).
+  function createWorldLink(doc, outType, inType, onExpose, b) {
+    const ERRORS = {
+      Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError,
+    };
+    const TYPED = {
+      Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array,
+      Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView,
+    };
+    const localFns = new Map(); // id → function of this world
+    const localIds = new Map(); // function → id, so one function keeps one id
+    const remoteFns = new Map(); // id → proxy, so one remote function is one proxy
+    const pending = new Map(); // id → { resolve, reject } of a proxied promise
+    let nextId = 1;
+    let reply = null;
+
+    function cloneError() {
+      return new Error('An object could not be cloned.');
+    }
+
+    function send(msg) {
+      const event = new b.CustomEvent(outType, { detail: b.stringify(msg) });
+      b.dispatchEvent.call(doc, event);
+    }
+
+    function exportFunction(fn) {
+      let id = localIds.get(fn);
+      if (id === undefined) {
+        id = nextId++;
+        localIds.set(fn, id);
+        localFns.set(id, fn);
+      }
+      return id;
+    }
+
+    function exportPromise(promise) {
+      const id = nextId++;
+      promise.then(
+        (value) => settle(id, true, value),
+        (err) => settle(id, false, err));
+      return id;
+    }
+
+    function settle(id, ok, value) {
+      let v;
+      try {
+        v = describe(value);
+      } catch (err) {
+        ok = false;
+        v = describe(err);
+      }
+      send({ t: 'settle', i: id, ok, v });
+    }
+
+    function bytes(view) {
+      return Array.from(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+    }
+
+    // A value of this world as JSON-able data; `path` holds the objects
+    // being described, to refuse cycles.
+    function describe(v, path = new Set()) {
+      switch (typeof v) {
+        case 'undefined': return { $t: 'u' };
+        case 'string':
+        case 'boolean': return v;
+        case 'number':
+          if (Number.isFinite(v) && !Object.is(v, -0)) return v;
+          return { $t: 'n', v: Object.is(v, -0) ? '-0' : String(v) };
+        case 'bigint': return { $t: 'b', v: v.toString() };
+        case 'function': return { $t: 'f', i: exportFunction(v) };
+        case 'symbol': throw cloneError();
+        default: break;
+      }
+      if (v === null) return null;
+      // By tag, not instanceof: an async function's promise may come from
+      // another realm (an iframe's, say).
+      if (Object.prototype.toString.call(v) === '[object Promise]')
+        return { $t: 'p', i: exportPromise(v) };
+      if (typeof Node === 'function' && v instanceof Node) throw cloneError();
+      if (path.has(v)) throw new Error('contextBridge cannot copy an object that contains itself');
+      path.add(v);
+      try {
+        if (Array.isArray(v)) return v.map((item) => describe(item, path));
+        if (v instanceof Date) return { $t: 'd', v: v.getTime() };
+        if (v instanceof RegExp) return { $t: 'r', s: v.source, f: v.flags };
+        if (v instanceof Error) {
+          // Name and message only: a stack would show the preload's code.
+          return { $t: 'e', n: ERRORS[v.name] ? v.name : 'Error', m: String(v.message) };
         }
+        if (v instanceof Map)
+          return { $t: 'm', v: [...v].map(([k, val]) => [describe(k, path), describe(val, path)]) };
+        if (v instanceof Set) return { $t: 's', v: [...v].map((item) => describe(item, path)) };
+        if (v instanceof ArrayBuffer) return { $t: 'ab', v: bytes(new Uint8Array(v)) };
+        if (ArrayBuffer.isView(v)) {
+          const kind = Object.keys(TYPED).find((k) => v instanceof TYPED[k]);
+          if (!kind) throw cloneError();
+          return { $t: 'ta', k: kind, v: bytes(v) };
+        }
+        if (v instanceof WeakMap || v instanceof WeakSet) throw cloneError();
+        const out = {};
+        for (const key of Object.keys(v)) out[key] = describe(v[key], path);
+        return b.hasOwn.call(out, '$t') ? { $t: 'o', v: out } : out;
+      } finally {
+        path.delete(v);
+      }
+    }
 
-        const ipcRenderer = {
-                send(channel, ...args) {
-                        checkChannel(channel);
-                        const payload = JSON.stringify(args);
-                        window.webkit.messageHandlers.appdIpc.postMessage({ channel, payload });
-                },
-
-                on(channel, listener) {
-                        checkChannel(channel);
-                        checkListener(listener);
-                        let list = listeners.get(channel);
-                        if (!list) {
-                                list = [];
-                                listeners.set(channel, list);
-                        }
-                        list.push({ listener, once: false });
-                        return ipcRenderer;
-                },
-
-                once(channel, listener) {
-                        ipcRenderer.on(channel, listener);
-                        const list = listeners.get(channel);
-                        list[list.length - 1].once = true;
-                        return ipcRenderer;
-                },
-
-                removeListener(channel, listener) {
-                        const list = listeners.get(channel);
-                        if (!list)
-                                return ipcRenderer;
-                        /* Like EventEmitter: the most recently added match goes. */
-                        for (let i = list.length - 1; i >= 0; i--) {
-                                if (list[i].listener === listener) {
-                                        list.splice(i, 1);
-                                        break;
-                                }
-                        }
-                        if (list.length === 0)
-                                listeners.delete(channel);
-                        return ipcRenderer;
-                },
-
-                removeAllListeners(channel) {
-                        if (channel === undefined)
-                                listeners.clear();
-                        else
-                                listeners.delete(channel);
-                        return ipcRenderer;
-                },
-
-                listenerCount(channel) {
-                        const list = listeners.get(channel);
-                        return list ? list.length : 0;
-                },
+    function remoteFunction(id) {
+      let fn = remoteFns.get(id);
+      if (!fn) {
+        fn = function (...args) {
+          return call(id, args);
         };
-        ipcRenderer.addListener = ipcRenderer.on;
-        ipcRenderer.off = ipcRenderer.removeListener;
-        Object.freeze(ipcRenderer);
+        remoteFns.set(id, fn);
+      }
+      return fn;
+    }
 
-        function dispatch(channel, payload) {
-                let args;
-                try {
-                        args = JSON.parse(payload);
-                } catch (e) {
-                        console.error('appd: dropping malformed message on channel', channel, e);
-                        return;
-                }
-                if (!Array.isArray(args)) {
-                        console.error('appd: dropping message on channel', channel, ': arguments are not an array');
-                        return;
-                }
-                const list = listeners.get(channel);
-                if (!list)
-                        return;
-                /* Listeners added or removed while dispatching take effect
-                 * from the next message on, as with EventEmitter. */
-                const event = { sender: ipcRenderer, senderId: 0, ports: [] };
-                for (const entry of list.slice()) {
-                        if (entry.once)
-                                ipcRenderer.removeListener(channel, entry.listener);
-                        try {
-                                entry.listener(event, ...args);
-                        } catch (e) {
-                                console.error('appd: ipcRenderer listener for', channel, 'threw:', e);
-                        }
-                }
+    function remotePromise(id) {
+      return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+    }
+
+    // Data from the other world as values of this one.
+    function revive(d) {
+      if (d === null || typeof d !== 'object') return d;
+      if (Array.isArray(d)) return d.map(revive);
+      switch (d.$t) {
+        case undefined: {
+          const out = {};
+          for (const key of Object.keys(d)) out[key] = revive(d[key]);
+          return out;
         }
-
-        Object.defineProperty(globalThis, '__appdDispatch', { value: dispatch });
-
-        const electron = Object.freeze({ ipcRenderer });
-
-        function require(name) {
-                if (name === 'electron')
-                        return electron;
-                const error = new Error(`Cannot find module '${name}'`);
-                error.code = 'MODULE_NOT_FOUND';
-                throw error;
+        case 'o': return revive(d.v);
+        case 'u': return undefined;
+        case 'n': return d.v === '-0' ? -0 : Number(d.v);
+        case 'b': return BigInt(d.v);
+        case 'f': return remoteFunction(d.i);
+        case 'p': return remotePromise(d.i);
+        case 'd': return new Date(d.v === null ? NaN : d.v);
+        case 'r': return new RegExp(d.s, d.f);
+        case 'e': return new (ERRORS[d.n] || Error)(d.m);
+        case 'm': return new Map(d.v.map(([k, val]) => [revive(k), revive(val)]));
+        case 's': return new Set(d.v.map(revive));
+        case 'ab': return new Uint8Array(d.v).buffer;
+        case 'ta': {
+          const T = TYPED[d.k] || Uint8Array;
+          const buffer = new Uint8Array(d.v).buffer;
+          return T === DataView ? new DataView(buffer) : new T(buffer);
         }
+        default: throw new TypeError(`contextBridge: unknown value tag ${d.$t}`);
+      }
+    }
 
-        const process = Object.freeze({
-                versions: Object.freeze(Object.assign({}, versions)),
-                platform: 'linux',
-                type: 'renderer',
-                contextIsolated: true,
-                sandboxed: true,
-                env: {},
-                argv: [],
+    // Sends msg and returns the other world's synchronous answer.
+    function request(msg) {
+      reply = null;
+      send(msg);
+      const answer = reply;
+      reply = null;
+      if (!answer) throw new Error('contextBridge: the other side of the bridge did not answer');
+      if (!answer.ok) throw revive(answer.v);
+      return revive(answer.v);
+    }
+
+    function call(id, args) {
+      return request({ t: 'call', i: id, a: describe(args) });
+    }
+
+    function answer(run) {
+      let msg;
+      try {
+        msg = { t: 'return', ok: true, v: describe(run()) };
+      } catch (err) {
+        let v;
+        try {
+          v = describe(err);
+        } catch {
+          v = describe(new Error(String(err)));
+        }
+        msg = { t: 'return', ok: false, v };
+      }
+      send(msg);
+    }
+
+    function onMessage(event) {
+      const detail = event.detail;
+      if (typeof detail !== 'string') return;
+      let msg;
+      try {
+        msg = b.parse(detail);
+      } catch {
+        return;
+      }
+      if (!msg || typeof msg !== 'object') return;
+      switch (msg.t) {
+        case 'call':
+          // Only functions this world handed out can be called.
+          answer(() => {
+            const fn = localFns.get(msg.i);
+            if (!fn) throw new Error('contextBridge: no such function');
+            return fn(...revive(msg.a));
+          });
+          break;
+        case 'return':
+          reply = msg;
+          break;
+        case 'settle': {
+          const p = pending.get(msg.i);
+          if (!p) break;
+          pending.delete(msg.i);
+          try {
+            (msg.ok ? p.resolve : p.reject)(revive(msg.v));
+          } catch (err) {
+            p.reject(err);
+          }
+          break;
+        }
+        case 'expose':
+          if (onExpose) answer(() => onExpose(String(msg.k), revive(msg.v)));
+          break;
+        default:
+          break;
+      }
+    }
+
+    b.addEventListener.call(doc, inType, onMessage);
+
+    return {
+      expose(key, value) {
+        request({ t: 'expose', k: key, v: describe(value) });
+      },
+    };
+  }
+
+  let worldLink = null;
+
+  const contextBridge = Object.freeze({
+    exposeInMainWorld(apiKey, api) {
+      if (typeof apiKey !== 'string' || apiKey === '')
+        throw new TypeError('contextBridge: the API key must be a non-empty string');
+      if (!contextIsolated) {
+        // One world: the page sees the preload's own objects.
+        if (Object.prototype.hasOwnProperty.call(window, apiKey))
+          throw new Error('Cannot bind an API on top of an existing property on the window object');
+        Object.defineProperty(window, apiKey, {
+          value: api, enumerable: true, writable: false, configurable: false,
         });
+        return;
+      }
+      if (!worldLink) {
+        worldLink = createWorldLink(document, 'appd-i2m', 'appd-m2i', null, {
+          dispatchEvent: EventTarget.prototype.dispatchEvent,
+          addEventListener: EventTarget.prototype.addEventListener,
+          CustomEvent,
+          parse: JSON.parse,
+          stringify: JSON.stringify,
+          defineProperty: Object.defineProperty,
+          freeze: Object.freeze,
+          hasOwn: Object.prototype.hasOwnProperty,
+        });
+      }
+      worldLink.expose(apiKey, api);
+    },
+  });
 
-        return { require, process };
+  // ---- webFrame ---------------------------------------------------------
+
+  // Zoom belongs to the window (webContents.setZoomFactor); from the page
+  // it reads 1 and setting it does nothing.
+  const insertedCss = new Map();
+  let nextCssKey = 1;
+  const webFrame = Object.freeze({
+    getZoomFactor: () => 1,
+    setZoomFactor() {},
+    getZoomLevel: () => 0,
+    setZoomLevel() {},
+    setVisualZoomLevelLimits() {},
+    insertCSS(css) {
+      const style = document.createElement('style');
+      style.textContent = String(css);
+      (document.head || document.documentElement).appendChild(style);
+      const key = `appd-css-${nextCssKey++}`;
+      insertedCss.set(key, style);
+      return key;
+    },
+    removeInsertedCSS(key) {
+      const style = insertedCss.get(key);
+      if (style) style.remove();
+      insertedCss.delete(key);
+    },
+  });
+
+  // ---- require and process ----------------------------------------------
+
+  const electron = Object.freeze({ ipcRenderer, contextBridge, webFrame });
+
+  function require(name) {
+    if (name === 'electron' || name === 'electron/renderer') return electron;
+    const error = new Error(`Cannot find module '${name}'`);
+    error.code = 'MODULE_NOT_FOUND';
+    throw error;
+  }
+
+  const process = Object.freeze({
+    versions: Object.freeze(Object.assign({}, versions)),
+    platform: 'linux',
+    type: 'renderer',
+    contextIsolated,
+    sandboxed: true,
+    env: {},
+    argv: [],
+  });
+
+  return { require, process };
 })

@@ -93,23 +93,96 @@ static void window_close_requested_cb(AppWindow *window, ViewLink *link) {
         host_call(link, "CloseRequested", NULL);
 }
 
-static void window_ipc_message_cb(AppWindow *window, const char *channel, const char *payload, ViewLink *link) {
+static void window_ipc_message_cb(AppWindow *window, const char *channel, GBytes *payload, ViewLink *link) {
         g_autoptr(sd_bus_message) m = NULL;
+        const void *data;
+        size_t size;
         int r;
 
         if (link->done)
                 return;
 
+        data = g_bytes_get_data(payload, &size);
         r = sd_bus_message_new_method_call(link->bus, &m, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, "Send");
         if (r >= 0)
                 r = sd_bus_message_append(m, "s", channel);
         if (r >= 0)
-                r = sd_bus_message_append_array(m, 'y', payload, strlen(payload));
+                r = sd_bus_message_append_array(m, 'y', size > 0 ? data : "", size);
         if (r < 0) {
                 g_warning("Cannot build Host.Send on %s: %s", channel, g_strerror(-r));
                 return;
         }
         host_send_message(link, m, "Send");
+}
+
+/* Host.Invoke and Host.SendSync: the page waits for the answer, which
+ * comes back through the task the window handed over. */
+static int host_ipc_reply_cb(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        GTask *task = userdata;
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+        const void *data;
+        size_t size;
+        int r;
+
+        if (e) {
+                /* The message is the text the page's promise rejects with
+                 * (Electron's "Error invoking remote method …"). */
+                g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                                        e->message ? e->message : e->name);
+                return 0;
+        }
+        r = sd_bus_message_read_array(reply, 'y', &data, &size);
+        if (r < 0) {
+                g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                        "Malformed answer from appd: %s", g_strerror(-r));
+                return 0;
+        }
+        g_task_return_pointer(task, g_bytes_new(data, size), (GDestroyNotify) g_bytes_unref);
+        return 0;
+}
+
+static gboolean host_ipc_call(ViewLink *link, const char *member, const char *channel, GBytes *payload,
+                              GTask *task) {
+        g_autoptr(sd_bus_message) m = NULL;
+        g_autoptr(sd_bus_slot) slot = NULL;
+        const void *data;
+        size_t size;
+        int r;
+
+        if (link->done)
+                return FALSE;
+
+        data = g_bytes_get_data(payload, &size);
+        r = sd_bus_message_new_method_call(link->bus, &m, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, member);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", channel);
+        if (r >= 0)
+                r = sd_bus_message_append_array(m, 'y', size > 0 ? data : "", size);
+        /* No timeout, as in Electron: a handler may take its time, and the
+         * daemon bounds how many calls wait. */
+        if (r >= 0)
+                r = sd_bus_call_async(link->bus, &slot, m, host_ipc_reply_cb, task, UINT64_MAX);
+        if (r >= 0)
+                r = sd_bus_slot_set_destroy_callback(slot, g_object_unref);
+        if (r < 0) {
+                g_warning("Cannot call Host.%s on %s: %s", member, channel, g_strerror(-r));
+                return FALSE;
+        }
+        /* The slot lives until the reply has been handled or the link
+         * closes; it owns the task's reference from here on. */
+        g_object_ref(task);
+        (void) sd_bus_slot_set_floating(slot, 1);
+        return TRUE;
+}
+
+static gboolean window_ipc_invoke_cb(AppWindow *window, const char *channel, GBytes *payload, GTask *task,
+                                     ViewLink *link) {
+        return host_ipc_call(link, "Invoke", channel, payload, task);
+}
+
+static gboolean window_ipc_send_sync_cb(AppWindow *window, const char *channel, GBytes *payload, GTask *task,
+                                        ViewLink *link) {
+        return host_ipc_call(link, "SendSync", channel, payload, task);
 }
 
 static void host_call_json(ViewLink *link, const char *member, const char *name, const char *json) {
@@ -465,6 +538,8 @@ void view_link_set_window(ViewLink *link, AppWindow *window) {
         g_signal_connect(window, "page-title", G_CALLBACK(window_page_title_cb), link);
         g_signal_connect(window, "close-requested", G_CALLBACK(window_close_requested_cb), link);
         g_signal_connect(window, "ipc-message", G_CALLBACK(window_ipc_message_cb), link);
+        g_signal_connect(window, "ipc-invoke", G_CALLBACK(window_ipc_invoke_cb), link);
+        g_signal_connect(window, "ipc-send-sync", G_CALLBACK(window_ipc_send_sync_cb), link);
         g_signal_connect(window, "state-changed", G_CALLBACK(window_state_changed_cb), link);
         g_signal_connect(window, "web-event", G_CALLBACK(window_web_event_cb), link);
 }

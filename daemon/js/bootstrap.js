@@ -91,6 +91,7 @@ function start(appId, specText) {
         windowStates: typeof spec.windowStates === 'string' ? spec.windowStates : '{}',
         windowCounter,
         electronSource: binding.electronSource,
+        codecSource: binding.codecSource,
       },
       resourceLimits: {
         maxOldGenerationSizeMb: spec.maxOldGenerationMb || DEFAULT_HEAP_MB,
@@ -123,6 +124,11 @@ function start(appId, specText) {
     if (typeof msg === 'string') {
       if (!binding.send(appId, msg))
         kill(appId, app, 'too many messages queued for the daemon');
+    } else if (msg && typeof msg.json === 'string' && msg.payload instanceof ArrayBuffer) {
+      // A message with IPC bytes attached (send, invoke-reply,
+      // send-sync-reply); the binding copies them.
+      if (!binding.send(appId, msg.json, msg.payload))
+        kill(appId, app, 'too many messages queued for the daemon');
     } else if (msg && (msg.fd === 1 || msg.fd === 2) && typeof msg.text === 'string') {
       binding.output(appId, msg.fd, msg.text);
     }
@@ -147,7 +153,9 @@ function start(appId, specText) {
   });
 }
 
-function dispatch(kind, appId, text, payload, windowId) {
+// payload (an ArrayBuffer the binding made for this call), ipcKind and req
+// are set for 'ipc' only.
+function dispatch(kind, appId, text, payload, windowId, ipcKind, req) {
   if (kind === 'start') {
     start(appId, text);
     return;
@@ -162,7 +170,9 @@ function dispatch(kind, appId, text, payload, windowId) {
   if (!app || app.exitCode !== null) return;
   if (kind === 'post') app.worker.postMessage({ t: 'ev', json: text });
   else if (kind === 'ipc')
-    app.worker.postMessage({ t: 'ipc', id: windowId, channel: text, payload });
+    app.worker.postMessage(
+      { t: 'ipc', id: windowId, kind: ipcKind, req, channel: text, payload },
+      [payload]);
   else if (kind === 'kill') kill(appId, app);
 }
 

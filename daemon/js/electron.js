@@ -355,6 +355,9 @@
       this._windowOpenHandler = null;
       this._openedWindows = new Set(); // windows this page opened
       this._prefs = prefs;
+      // Handlers and listeners for this page only, consulted before ipcMain.
+      this.ipc = new IpcMainImpl();
+      this._mainFrame = null;
       const self = this;
       // navigationHistory is Electron's newer home of these.
       this.navigationHistory = {
@@ -421,10 +424,16 @@
       return this._crashed;
     }
 
+    // Throws when an argument cannot be cloned or the message is too
+    // large, before anything is sent.
     send(channel, ...args) {
       this._check();
-      if (typeof channel !== 'string') throw new Error('Missing required channel argument');
-      ctx.post({ op: 'send', id: this.id, channel, payload: JSON.stringify(args) });
+      if (typeof channel !== 'string') throw new TypeError('Missing required channel argument');
+      ctx.post({ op: 'send', id: this.id, channel }, ipcFrame(args));
+    }
+
+    get mainFrame() {
+      return mainFrameOf(this);
     }
 
     loadURL(url) {
@@ -1600,37 +1609,200 @@
   }
 
   // ---- ipcMain ----------------------------------------------------------
+  //
+  // A page's messages arrive as {t: 'ipc', id, kind, req, channel, payload}
+  // with the page's arguments framed by protocol/ipc-codec.js (ctx.codec);
+  // everything sent back is framed the same way and attached to the op as
+  // bytes.  See docs/ipc.md.
 
-  const ipcMain = new EventEmitter();
+  const codec = ctx.codec;
+  // The daemon refuses larger payloads (APPD_IPC_MAX_PAYLOAD); saying so
+  // here beats a message that silently never arrives.
+  const IPC_MAX_PAYLOAD = 8 * 1024 * 1024;
 
-  function handleIpc(win, channel, payload) {
-    if (typeof channel !== 'string') return;
-    let args;
-    try {
-      args = JSON.parse(payload);
-    } catch (err) {
-      console.error(`Dropped IPC message on '${channel}': malformed payload: ${err.message}`);
-      return;
+  function ipcFrame(args) {
+    const bytes = codec.frame(codec.encode(args));
+    if (bytes.length > IPC_MAX_PAYLOAD)
+      throw new Error(`IPC message of ${bytes.length} bytes is over the limit of ${IPC_MAX_PAYLOAD}`);
+    return bytes;
+  }
+
+  // ipcMain, and each webContents.ipc.
+  class IpcMainImpl extends EventEmitter {
+    constructor() {
+      super();
+      this._invokeHandlers = new Map();
+      // As in Electron: a page must not make the app throw by sending on a
+      // channel named 'error'.
+      this.on('error', () => {});
     }
-    if (!Array.isArray(args)) {
-      console.error(`Dropped IPC message on '${channel}': payload is not an array`);
-      return;
+
+    handle(channel, handler) {
+      if (this._invokeHandlers.has(channel))
+        throw new Error(`Attempted to register a second handler for '${channel}'`);
+      if (typeof handler !== 'function')
+        throw new TypeError(`Expected handler to be a function, but found type '${typeof handler}'`);
+      this._invokeHandlers.set(channel, handler);
     }
-    // A page must not make ipcMain throw by picking the channel name.
-    if (channel === 'error' && ipcMain.listenerCount('error') === 0) return;
-    const sender = win.webContents;
-    const event = {
-      sender,
-      senderFrame: null,
-      processId: 0,
-      frameId: 0,
+
+    handleOnce(channel, handler) {
+      this.handle(channel, (event, ...args) => {
+        this.removeHandler(channel);
+        return handler(event, ...args);
+      });
+    }
+
+    removeHandler(channel) {
+      this._invokeHandlers.delete(channel);
+    }
+  }
+
+  const ipcMain = new IpcMainImpl();
+
+  // The page's only frame as Electron's WebFrameMain shows it; one object
+  // per webContents, so senderFrame compares equal across messages.
+  function mainFrameOf(wc) {
+    if (wc._mainFrame) return wc._mainFrame;
+    const frame = {
+      get url() {
+        return wc._url;
+      },
+      get origin() {
+        try {
+          return new URL(wc._url).origin;
+        } catch {
+          return '';
+        }
+      },
+      name: '',
+      // Chromium's ids are per process; one page per renderer here, so the
+      // webContents id stands for the process and the frame is the first.
+      processId: wc.id,
+      routingId: 1,
+      frameTreeNodeId: 1,
+      osProcessId: 0,
+      get top() {
+        return frame;
+      },
+      parent: null,
+      get frames() {
+        return [];
+      },
+      get framesInSubtree() {
+        return [frame];
+      },
+      isDestroyed: () => wc.isDestroyed(),
+      send: (channel, ...args) => wc.send(channel, ...args),
+      executeJavaScript: (code, userGesture) => wc.executeJavaScript(code, userGesture),
+    };
+    wc._mainFrame = frame;
+    return frame;
+  }
+
+  function invokeEvent(wc) {
+    const frame = mainFrameOf(wc);
+    return {
+      type: 'frame',
+      sender: wc,
+      senderFrame: frame,
+      processId: frame.processId,
+      frameId: frame.routingId,
+    };
+  }
+
+  function messageEvent(wc) {
+    return Object.assign(invokeEvent(wc), {
       ports: [],
       returnValue: undefined,
-      reply(replyChannel, ...replyArgs) {
-        sender.send(replyChannel, ...replyArgs);
+      reply(channel, ...args) {
+        wc.send(channel, ...args);
       },
-    };
+    });
+  }
+
+  // Answer an invoke or sendSync; the page is waiting for it.
+  function ipcReply(wc, op, req, result) {
+    if (wc.isDestroyed()) return;
+    let bytes;
+    try {
+      bytes = ipcFrame([result]);
+    } catch (err) {
+      ipcReplyError(wc, op, req, String(err));
+      return;
+    }
+    ctx.post({ op, id: wc.id, req, ok: true }, bytes);
+  }
+
+  function ipcReplyError(wc, op, req, message) {
+    if (wc.isDestroyed()) return;
+    ctx.post({ op, id: wc.id, req, ok: false, error: message });
+  }
+
+  function onIpcSend(wc, channel, args) {
+    const event = messageEvent(wc);
+    // Electron's order: the webContents, its own ipc, then ipcMain.
+    wc.emit('ipc-message', event, channel, ...args);
+    wc.ipc.emit(channel, event, ...args);
     ipcMain.emit(channel, event, ...args);
+  }
+
+  function onIpcSendSync(wc, req, channel, args) {
+    const event = messageEvent(wc);
+    try {
+      wc.emit('ipc-message-sync', event, channel, ...args);
+      wc.ipc.emit(channel, event, ...args);
+      ipcMain.emit(channel, event, ...args);
+    } finally {
+      // Electron leaves the page hanging when nobody sets returnValue; here
+      // it gets undefined, and a throwing listener does not block it either.
+      ipcReply(wc, 'send-sync-reply', req, event.returnValue);
+    }
+  }
+
+  async function onIpcInvoke(wc, req, channel, args) {
+    const target = [wc.ipc, ipcMain].find((t) => t._invokeHandlers.has(channel));
+    let result;
+    try {
+      if (!target) throw new Error(`No handler registered for '${channel}'`);
+      const handler = target._invokeHandlers.get(channel);
+      result = await handler(invokeEvent(wc), ...args);
+      if (wc.isDestroyed()) return;
+      // Inside the try: a result that cannot be sent fails the invoke, as
+      // in Electron.
+      const bytes = ipcFrame([result]);
+      ctx.post({ op: 'invoke-reply', id: wc.id, req, ok: true }, bytes);
+    } catch (err) {
+      console.error(`Error occurred in handler for '${channel}':`, err);
+      let text;
+      try {
+        text = String(err);
+      } catch {
+        text = 'Error';
+      }
+      ipcReplyError(wc, 'invoke-reply', req,
+                    `Error invoking remote method '${channel}': ${text}`);
+    }
+  }
+
+  function handleIpc(win, msg) {
+    const wc = win.webContents;
+    const { kind, req, channel } = msg;
+    if (typeof channel !== 'string' || !(msg.payload instanceof ArrayBuffer)) return;
+    const answers = kind === 'invoke' || kind === 'send-sync';
+    if (!answers && kind !== 'send') return;
+    let args;
+    try {
+      args = codec.decode(codec.unframe(new Uint8Array(msg.payload)));
+    } catch (err) {
+      console.error(`Dropped IPC message on '${channel}': malformed payload: ${err.message}`);
+      // The page waits for an answer to these; do not leave it hanging.
+      if (answers)
+        ipcReplyError(wc, `${kind}-reply`, req, `Malformed IPC message on '${channel}'`);
+      return;
+    }
+    if (kind === 'send') onIpcSend(wc, channel, args);
+    else if (kind === 'send-sync') onIpcSendSync(wc, req, channel, args);
+    else onIpcInvoke(wc, req, channel, args);
   }
 
   // ---- daemon events ----------------------------------------------------
@@ -1682,9 +1854,6 @@
       case 'wc-event':
         wc._onEvent(String(msg.name), msg.details && typeof msg.details === 'object' ? msg.details : {});
         break;
-      case 'ipc':
-        handleIpc(win, msg.channel, msg.payload);
-        break;
       default:
         break;
     }
@@ -1703,7 +1872,7 @@
       onDaemonEvent(event);
     } else if (msg.t === 'ipc') {
       const win = windows.get(msg.id);
-      if (win) handleIpc(win, msg.channel, msg.payload);
+      if (win) handleIpc(win, msg);
     }
   }
 

@@ -20,6 +20,7 @@
 #include "node-shim.h"
 #include "bootstrap-js.h"
 #include "electron-js.h"
+#include "ipc-codec-js.h"
 #include "worker-js.h"
 
 /* Requests from the main thread that may wait for the js thread. */
@@ -55,7 +56,9 @@ typedef struct {
         JsRequestKind kind;
         char *app_id;
         char *text;             /* start: spec JSON; post: event JSON; ipc: channel */
-        char *payload;          /* ipc: the args array as JSON text */
+        char *ipc_kind;         /* ipc: "send", "invoke" or "send-sync" */
+        gint64 ipc_req;         /* ipc: the daemon's number for invoke/send-sync */
+        void *payload;          /* ipc: the page's args, an ipc-codec frame */
         size_t payload_size;
         guint window_id;
 } JsRequest;
@@ -71,6 +74,8 @@ typedef struct {
         JsEventKind kind;
         char *app_id;
         char *text;             /* message JSON, output text or exit message */
+        void *payload;          /* message: attached IPC bytes, or NULL */
+        size_t payload_size;
         char *reason;
         int number;             /* output: stream; exited: exit code */
         size_t size;            /* counted against JS_EVENT_BYTES_MAX */
@@ -109,6 +114,7 @@ static void js_request_free(JsRequest *req) {
                 return;
         g_free(req->app_id);
         g_free(req->text);
+        g_free(req->ipc_kind);
         g_free(req->payload);
         g_free(req);
 }
@@ -119,6 +125,7 @@ static void js_event_free(JsEvent *ev) {
                 return;
         g_free(ev->app_id);
         g_free(ev->text);
+        g_free(ev->payload);
         g_free(ev->reason);
         g_free(ev);
 }
@@ -132,7 +139,8 @@ static void js_event_deliver(JsEvent *ev) {
         switch (ev->kind) {
         case JS_EVENT_MESSAGE:
                 if (cb->app_message && g_hash_table_contains(runtime.apps, ev->app_id))
-                        cb->app_message(ev->app_id, ev->text, runtime.user_data);
+                        cb->app_message(ev->app_id, ev->text, ev->payload, ev->payload_size,
+                                        runtime.user_data);
                 break;
         case JS_EVENT_OUTPUT:
                 if (cb->app_output && g_hash_table_contains(runtime.apps, ev->app_id))
@@ -264,16 +272,84 @@ static JsEvent *js_event_new_from_args(napi_env env, JsEventKind kind, napi_valu
         return g_steal_pointer(&ev);
 }
 
-/* send(appId, json) → false when the daemon's queue is full */
+/* The bytes of an ArrayBuffer or typed array, borrowed; false for any
+ * other value. */
+static bool js_value_get_bytes(napi_env env, napi_value value, const void **ret_data,
+                               size_t *ret_size) {
+        bool is_buffer = false, is_view = false;
+        napi_typedarray_type type;
+        napi_value buffer;
+        size_t length, offset, element = 1;
+        void *data = NULL;
+
+        if (napi_is_arraybuffer(env, value, &is_buffer) == napi_ok && is_buffer) {
+                if (napi_get_arraybuffer_info(env, value, &data, &length) != napi_ok)
+                        return false;
+                *ret_data = data;
+                *ret_size = length;
+                return true;
+        }
+        if (napi_is_typedarray(env, value, &is_view) != napi_ok || !is_view)
+                return false;
+        if (napi_get_typedarray_info(env, value, &type, &length, &data, &buffer, &offset) != napi_ok)
+                return false;
+        switch (type) {
+        case napi_int16_array:
+        case napi_uint16_array:
+                element = 2;
+                break;
+        case napi_int32_array:
+        case napi_uint32_array:
+        case napi_float32_array:
+                element = 4;
+                break;
+        case napi_float64_array:
+        case napi_bigint64_array:
+        case napi_biguint64_array:
+                element = 8;
+                break;
+        default:
+                break;
+        }
+        *ret_data = data;
+        *ret_size = length * element;
+        return true;
+}
+
+/* send(appId, json[, bytes]) → false when the daemon's queue is full.
+ * bytes (ArrayBuffer or Uint8Array) is the IPC frame of send, invoke-reply
+ * and send-sync-reply; it is copied, so the caller may reuse it. */
 static napi_value js_binding_send_cb(napi_env env, napi_callback_info info) {
-        napi_value argv[2];
+        napi_value argv[3];
+        size_t argc = G_N_ELEMENTS(argv);
+        napi_valuetype type = napi_undefined;
         JsEvent *ev;
 
-        if (js_args_get(env, info, 2, argv) < 0)
+        if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) {
+                napi_throw_type_error(env, NULL, "appd binding: missing arguments");
                 return NULL;
+        }
         ev = js_event_new_from_args(env, JS_EVENT_MESSAGE, argv[0], argv[1]);
         if (!ev)
                 return NULL;
+        if (argc > 2)
+                napi_typeof(env, argv[2], &type);
+        if (type != napi_undefined && type != napi_null) {
+                const void *data = NULL;
+                size_t size = 0;
+
+                if (!js_value_get_bytes(env, argv[2], &data, &size)) {
+                        js_event_free(ev);
+                        napi_throw_type_error(env, NULL, "appd binding: payload must be bytes");
+                        return NULL;
+                }
+                /* Never NULL, so an empty payload still counts as attached. */
+                ev->payload = g_malloc(size ?: 1);
+                if (size > 0)
+                        memcpy(ev->payload, data, size);
+                ev->payload_size = size;
+                ev->size += size;
+        }
         return js_boolean(env, js_event_push(ev, false));
 }
 
@@ -328,21 +404,31 @@ static napi_value js_binding_log_cb(napi_env env, napi_callback_info info) {
 
 static void js_request_call_cb(napi_env env, napi_value dispatch, void *context, void *data) {
         g_autoptr(JsRequest) req = data;
-        napi_value argv[5], undefined;
+        napi_value argv[7], undefined;
 
         /* env is NULL when the function is torn down with requests queued. */
         if (!env)
                 return;
         napi_get_undefined(env, &undefined);
         napi_create_string_utf8(env, js_request_kind_names[req->kind], NAPI_AUTO_LENGTH, &argv[0]);
-        argv[1] = argv[2] = argv[3] = undefined;
+        argv[1] = argv[2] = argv[3] = argv[5] = undefined;
         if (req->app_id)
                 napi_create_string_utf8(env, req->app_id, NAPI_AUTO_LENGTH, &argv[1]);
         if (req->text)
                 napi_create_string_utf8(env, req->text, NAPI_AUTO_LENGTH, &argv[2]);
-        if (req->payload)
-                napi_create_string_utf8(env, req->payload, req->payload_size, &argv[3]);
+        if (req->kind == JS_REQUEST_IPC) {
+                void *bytes = NULL;
+
+                /* A buffer of the bootstrap's own, so it can be transferred
+                 * to the Worker without another copy. */
+                if (napi_create_arraybuffer(env, req->payload_size, &bytes, &argv[3]) != napi_ok)
+                        return;
+                if (req->payload_size > 0)
+                        memcpy(bytes, req->payload, req->payload_size);
+                napi_create_string_utf8(env, req->ipc_kind, NAPI_AUTO_LENGTH, &argv[5]);
+        }
         napi_create_uint32(env, req->window_id, &argv[4]);
+        napi_create_int64(env, req->ipc_req, &argv[6]);
         /* An exception goes to the bootstrap's uncaughtException handler. */
         napi_call_function(env, undefined, dispatch, G_N_ELEMENTS(argv), argv, NULL);
 }
@@ -418,6 +504,8 @@ static napi_value js_binding_init_module_cb(napi_env env, napi_value exports) {
         napi_set_named_property(env, exports, "workerSource", value);
         napi_create_string_utf8(env, appd_js_electron, NAPI_AUTO_LENGTH, &value);
         napi_set_named_property(env, exports, "electronSource", value);
+        napi_create_string_utf8(env, appd_js_ipc_codec, NAPI_AUTO_LENGTH, &value);
+        napi_set_named_property(env, exports, "codecSource", value);
         return exports;
 }
 
@@ -659,22 +747,23 @@ int js_app_post(const char *app_id, const char *json) {
         return js_request_queue(g_steal_pointer(&req));
 }
 
-int js_app_post_ipc(const char *app_id, guint window_id, const char *channel,
-                    const void *payload, size_t size) {
+int js_app_post_ipc(const char *app_id, guint window_id, const char *kind, gint64 req_number,
+                    const char *channel, const void *payload, size_t size) {
         g_autoptr(JsRequest) req = NULL;
         int r;
 
-        if (!channel || (!payload && size > 0))
+        if (!channel || (!payload && size > 0) || !kind ||
+            !(g_str_equal(kind, "send") || g_str_equal(kind, "invoke") ||
+              g_str_equal(kind, "send-sync")))
                 return -EINVAL;
         r = js_request_new(JS_REQUEST_IPC, app_id, &req);
         if (r < 0)
                 return r;
         req->window_id = window_id;
         req->text = g_strdup(channel);
-        req->payload = g_malloc(size + 1);
-        if (size > 0)
-                memcpy(req->payload, payload, size);
-        req->payload[size] = '\0';
+        req->ipc_kind = g_strdup(kind);
+        req->ipc_req = req_number;
+        req->payload = g_memdup2(payload, size);
         req->payload_size = size;
         return js_request_queue(g_steal_pointer(&req));
 }

@@ -18,8 +18,11 @@
 typedef struct {
         /* An app's electron module asked the daemon for something.  The
          * text comes from app code unchecked: it may be any string, not
-         * only the JSON objects of docs/js-messages.md. */
-        void (*app_message)(const char *app_id, const char *json, gpointer user_data);
+         * only the JSON objects of docs/js-messages.md.  `payload` is the
+         * binary IPC payload attached to `send`, `invoke-reply` and
+         * `send-sync-reply` ops (protocol/ipc-codec.js frame), else NULL/0. */
+        void (*app_message)(const char *app_id, const char *json, const void *payload,
+                            size_t payload_size, gpointer user_data);
         /* A chunk of the app's stdout (stream 1) or stderr (stream 2). */
         void (*app_output)(const char *app_id, int stream, const char *text, gpointer user_data);
         /* The app's Worker has ended; called exactly once per started app,
@@ -80,11 +83,18 @@ int js_app_start(const JsAppSpec *spec);
 /* Deliver a daemon event (JSON object text) to the app's electron module. */
 int js_app_post(const char *app_id, const char *json);
 
-/* Deliver IPC from a page: ipcMain listeners for `channel` run with
- * (event, ...args), where `payload` is the JSON array of args as the page
- * sent it (not trusted: a malformed one is dropped and logged by the app). */
-int js_app_post_ipc(const char *app_id, guint window_id, const char *channel,
-                    const void *payload, size_t size);
+/* Deliver IPC from a page.  `payload` is the arguments as the page's
+ * ipcRenderer framed them with protocol/ipc-codec.js (bytes, not trusted:
+ * a malformed one is dropped and logged by the app).  kind and req:
+ *   "send"       ipcRenderer.send: ipcMain listeners run (req unused)
+ *   "invoke"     ipcRenderer.invoke: the ipcMain.handle handler runs; the
+ *                app answers with op invoke-reply {id, req, ok, error} and
+ *                the result frame attached
+ *   "send-sync"  ipcRenderer.sendSync: listeners run; the app answers with
+ *                op send-sync-reply {id, req, ok, error} and
+ *                event.returnValue framed and attached */
+int js_app_post_ipc(const char *app_id, guint window_id, const char *kind, gint64 req,
+                    const char *channel, const void *payload, size_t size);
 
 /* End the app's Worker at once (worker.terminate()); app_exited follows
  * with reason "killed". */

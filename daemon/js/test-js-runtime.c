@@ -44,7 +44,69 @@ static void message_free(Message *m) {
         g_free(m);
 }
 
-static void app_message_cb(const char *app_id, const char *json, gpointer user_data) {
+/* protocol/ipc-codec.js framing: u32 LE length + JSON text, then per
+ * buffer u32 LE length + bytes. */
+static guint32 frame_u32(const guint8 *p) {
+        return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24;
+}
+
+static void frame_put_u32(guint8 *p, size_t n) {
+        p[0] = n & 0xff;
+        p[1] = (n >> 8) & 0xff;
+        p[2] = (n >> 16) & 0xff;
+        p[3] = (n >> 24) & 0xff;
+}
+
+/* A frame as a page would send it: JSON text and at most one buffer
+ * (none when `buffer` is NULL). */
+static GBytes *frame_new(const char *json, const guint8 *buffer, size_t buffer_size) {
+        size_t len = strlen(json);
+        size_t size = 4 + len + (buffer ? 4 + buffer_size : 0);
+        guint8 *out = g_malloc(size);
+
+        frame_put_u32(out, len);
+        memcpy(out + 4, json, len);
+        if (buffer) {
+                frame_put_u32(out + 4 + len, buffer_size);
+                memcpy(out + 8 + len, buffer, buffer_size);
+        }
+        return g_bytes_new_take(out, size);
+}
+
+/* Checks a frame from the app and records it in the message object:
+ * "payload" its JSON text, "buffers" an array of the buffers' sizes and
+ * "bufferSum" the sum of all their bytes (to compare contents). */
+static void message_add_frame(JsonObject *o, const guint8 *p, size_t size) {
+        JsonArray *sizes = json_array_new();
+        g_autofree char *text = NULL;
+        gint64 sum = 0;
+        guint32 len;
+        size_t at;
+
+        g_assert_cmpuint(size, >=, 4);
+        len = frame_u32(p);
+        g_assert_cmpuint(4 + (size_t) len, <=, size);
+        text = g_strndup((const char *) p + 4, len);
+        json_object_set_string_member(o, "payload", text);
+        for (at = 4 + len; at < size;) {
+                guint32 n;
+
+                g_assert_cmpuint(at + 4, <=, size);
+                n = frame_u32(p + at);
+                at += 4;
+                g_assert_cmpuint(at + n, <=, size);
+                json_array_add_int_element(sizes, n);
+                for (guint32 i = 0; i < n; i++)
+                        sum += p[at + i];
+                at += n;
+        }
+        json_object_set_array_member(o, "buffers", sizes);
+        json_object_set_int_member(o, "bufferSum", sum);
+        json_object_set_int_member(o, "frameSize", (gint64) size);
+}
+
+static void app_message_cb(const char *app_id, const char *json, const void *payload,
+                           size_t payload_size, gpointer user_data) {
         g_autoptr(JsonParser) parser = json_parser_new();
         Message *m;
 
@@ -53,6 +115,10 @@ static void app_message_cb(const char *app_id, const char *json, gpointer user_d
         m = g_new0(Message, 1);
         m->app_id = g_strdup(app_id);
         m->object = json_object_ref(json_node_get_object(json_parser_get_root(parser)));
+        /* The module never puts a payload in the JSON itself. */
+        g_assert_false(json_object_has_member(m->object, "payload"));
+        if (payload)
+                message_add_frame(m->object, payload, payload_size);
         g_ptr_array_add(messages, m);
 }
 
@@ -280,6 +346,16 @@ static void post(const char *app_id, const char *fmt, ...) {
         g_assert_cmpint(js_app_post(app_id, json), ==, 0);
 }
 
+/* A page's IPC: `json` is the args array as the codec's JSON text. */
+static void post_ipc(const char *app_id, gint64 window_id, const char *kind, gint64 req,
+                     const char *channel, const char *json) {
+        g_autoptr(GBytes) frame = frame_new(json, NULL, 0);
+        gsize size;
+        const void *data = g_bytes_get_data(frame, &size);
+
+        g_assert_cmpint(js_app_post_ipc(app_id, window_id, kind, req, channel, data, size), ==, 0);
+}
+
 /* ---- cases ------------------------------------------------------------- */
 
 static void test_exit_code(void) {
@@ -457,17 +533,19 @@ static void test_window_round_trip(void) {
                         "app://winapp/sub%20dir/index.html?q=a+b#top");
 
         /* A page's IPC reaches ipcMain; event.sender replies to it. */
-        g_assert_cmpint(js_app_post_ipc("winapp", id, "ping", "[2,3]", 5), ==, 0);
+        post_ipc("winapp", id, "send", 0, "ping", "[2,3]");
         pong = wait_message("winapp", "send", "pong", 5000);
         g_assert_cmpint(member_int(pong, "id"), ==, id);
         url = g_strdup_printf("[5,%" G_GINT64_FORMAT "]", id);
         g_assert_cmpstr(member_string(pong, "payload"), ==, url);
 
         /* A malformed payload is dropped and logged, the app lives on. */
-        g_assert_cmpint(js_app_post_ipc("winapp", id, "ping", "{not json", 9), ==, 0);
+        post_ipc("winapp", id, "send", 0, "ping", "{not json");
         wait_output("winapp", 2, "malformed payload", 5000);
-        g_assert_cmpint(js_app_post_ipc("winapp", id, "ping", "{\"a\":1}", 7), ==, 0);
-        wait_output("winapp", 2, "not an array", 5000);
+        post_ipc("winapp", id, "send", 0, "ping", "{\"a\":1}");
+        wait_output("winapp", 2, "must be an array", 5000);
+        g_assert_cmpint(js_app_post_ipc("winapp", id, "send", 0, "ping", "\x09\0", 2), ==, 0);
+        wait_output("winapp", 2, "truncated IPC payload", 5000);
         g_assert_false(g_hash_table_contains(exits, "winapp"));
 
         /* A failed load rejects loadFile()'s promise like Electron does. */
@@ -545,8 +623,7 @@ static void test_kill_spinning(void) {
         {
                 const char *payload = "[\"hi\",{\"n\":1}]";
 
-                g_assert_cmpint(js_app_post_ipc("neighbour", member_int(create, "id"), "echo",
-                                                payload, strlen(payload)), ==, 0);
+                post_ipc("neighbour", member_int(create, "id"), "send", 0, "echo", payload);
         }
         reply = wait_message("neighbour", "send", "echo-reply", 5000);
         g_assert_cmpstr(member_string(reply, "payload"), ==, "[\"hi\",{\"n\":1}]");
@@ -570,12 +647,167 @@ static void test_oom(void) {
         g_assert_cmpint(e->code, ==, 134);
 }
 
+/* ipcMain and webContents.send with framed payloads; the test plays the
+ * daemon and the page. */
+static void test_ipc(void) {
+        g_autoptr(JsonObject) create = NULL;
+        JsonObject *m;
+        gint64 id, req = 0;
+
+        app_start("ipcapp",
+                "const { app, BrowserWindow, ipcMain } = require('electron');\n"
+                "app.whenReady().then(() => {\n"
+                "  const win = new BrowserWindow({ show: false });\n"
+                "  const wc = win.webContents;\n"
+                "  ipcMain.handle('add', (e, a, b) => a + b);\n"
+                "  ipcMain.handle('async', async (e, x) => {\n"
+                "    await new Promise((r) => setTimeout(r, 10));\n"
+                "    return { x, sender: e.sender === wc, frame: e.senderFrame.routingId,\n"
+                "             url: typeof e.senderFrame.url, reply: typeof e.reply };\n"
+                "  });\n"
+                "  ipcMain.handle('fail', () => { throw new Error('boom'); });\n"
+                "  ipcMain.handle('reject', () => Promise.reject(new TypeError('nope')));\n"
+                "  ipcMain.handle('fn', () => () => 1);\n"
+                "  ipcMain.handleOnce('once', () => 'first');\n"
+                "  ipcMain.handle('gone', () => 1);\n"
+                "  ipcMain.removeHandler('gone');\n"
+                "  try { ipcMain.handle('add', () => 0); } catch (e) { console.log('second: ' + e.message); }\n"
+                "  ipcMain.handle('which', () => 'ipcMain');\n"
+                "  wc.ipc.handle('which', () => 'webContents.ipc');\n"
+                "  ipcMain.on('sync', (e, x) => { e.returnValue = x * 2; });\n"
+                "  ipcMain.on('sync-bad', (e) => { e.returnValue = Symbol('s'); });\n"
+                "  ipcMain.on('order', (e, n) => e.reply('order-back', n));\n"
+                "  wc.ipc.on('both', () => console.log('wc.ipc both'));\n"
+                "  ipcMain.on('both', (e) => console.log('ipcMain both ' + (e.sender === wc)));\n"
+                "  wc.on('ipc-message', (e, ch) => console.log('ipc-message ' + ch));\n"
+                "  ipcMain.on('big', (e, n) => {\n"
+                "    try { wc.send('big', new Uint8Array(n).fill(1)); }\n"
+                "    catch (err) { console.log('big: ' + err.message); }\n"
+                "  });\n"
+                "  ipcMain.on('bin', (e, u8) => wc.send('bin', u8 instanceof Uint8Array, u8, new Float64Array([1.5])));\n"
+                "  try { wc.send('f', () => 1); } catch (e) { console.log('clone: ' + e.message); }\n"
+                "  try { wc.send(5); } catch (e) { console.log('channel: ' + e.name); }\n"
+                "  wc.send('values', undefined, NaN, -0, 10n, new Date(5), new Map([[1, 2]]));\n"
+                "});\n");
+        create = wait_message("ipcapp", "window-create", NULL, 5000);
+        id = member_int(create, "id");
+        wait_output("ipcapp", 1, "second: Attempted to register a second handler for 'add'\n", 5000);
+        wait_output("ipcapp", 1, "clone: An object could not be cloned.\n", 5000);
+        wait_output("ipcapp", 1, "channel: TypeError\n", 5000);
+
+        m = wait_message("ipcapp", "send", "values", 5000);
+        g_assert_cmpstr(member_string(m, "payload"), ==,
+                        "[{\"$t\":\"u\"},{\"$t\":\"n\",\"v\":\"NaN\"},{\"$t\":\"n\",\"v\":\"-0\"},"
+                        "{\"$t\":\"b\",\"v\":\"10\"},{\"$t\":\"d\",\"v\":5},{\"$t\":\"m\",\"v\":[[1,2]]}]");
+        json_object_unref(m);
+
+#define EXPECT_REPLY(op_, ok_, text_)                                                           \
+        do {                                                                                    \
+                m = wait_message("ipcapp", op_, NULL, 5000);                                    \
+                g_assert_cmpint(member_int(m, "id"), ==, id);                                   \
+                g_assert_cmpint(member_int(m, "req"), ==, req);                                 \
+                g_assert_cmpint(json_object_get_boolean_member(m, "ok"), ==, ok_);              \
+                if (ok_)                                                                        \
+                        g_assert_cmpstr(member_string(m, "payload"), ==, text_);                \
+                else {                                                                          \
+                        g_assert_false(json_object_has_member(m, "payload"));                   \
+                        g_assert_cmpstr(member_string(m, "error"), ==, text_);                  \
+                }                                                                               \
+                json_object_unref(m);                                                           \
+        } while (0)
+
+        post_ipc("ipcapp", id, "invoke", ++req, "add", "[2,3]");
+        EXPECT_REPLY("invoke-reply", TRUE, "[5]");
+        post_ipc("ipcapp", id, "invoke", ++req, "async", "[\"q\"]");
+        EXPECT_REPLY("invoke-reply", TRUE,
+                     "[{\"x\":\"q\",\"sender\":true,\"frame\":1,\"url\":\"string\",\"reply\":\"undefined\"}]");
+        post_ipc("ipcapp", id, "invoke", ++req, "fail", "[]");
+        EXPECT_REPLY("invoke-reply", FALSE, "Error invoking remote method 'fail': Error: boom");
+        wait_output("ipcapp", 2, "Error occurred in handler for 'fail'", 5000);
+        post_ipc("ipcapp", id, "invoke", ++req, "reject", "[]");
+        EXPECT_REPLY("invoke-reply", FALSE, "Error invoking remote method 'reject': TypeError: nope");
+        post_ipc("ipcapp", id, "invoke", ++req, "fn", "[]");
+        EXPECT_REPLY("invoke-reply", FALSE,
+                     "Error invoking remote method 'fn': DataCloneError: An object could not be cloned.");
+        post_ipc("ipcapp", id, "invoke", ++req, "none", "[]");
+        EXPECT_REPLY("invoke-reply", FALSE,
+                     "Error invoking remote method 'none': Error: No handler registered for 'none'");
+        post_ipc("ipcapp", id, "invoke", ++req, "gone", "[]");
+        EXPECT_REPLY("invoke-reply", FALSE,
+                     "Error invoking remote method 'gone': Error: No handler registered for 'gone'");
+        post_ipc("ipcapp", id, "invoke", ++req, "once", "[]");
+        EXPECT_REPLY("invoke-reply", TRUE, "[\"first\"]");
+        post_ipc("ipcapp", id, "invoke", ++req, "once", "[]");
+        EXPECT_REPLY("invoke-reply", FALSE,
+                     "Error invoking remote method 'once': Error: No handler registered for 'once'");
+        post_ipc("ipcapp", id, "invoke", ++req, "which", "[]");
+        EXPECT_REPLY("invoke-reply", TRUE, "[\"webContents.ipc\"]");
+        post_ipc("ipcapp", id, "invoke", ++req, "add", "{broken");
+        EXPECT_REPLY("invoke-reply", FALSE, "Malformed IPC message on 'add'");
+
+        post_ipc("ipcapp", id, "send-sync", ++req, "sync", "[21]");
+        EXPECT_REPLY("send-sync-reply", TRUE, "[42]");
+        post_ipc("ipcapp", id, "send-sync", ++req, "nobody-listens", "[]");
+        EXPECT_REPLY("send-sync-reply", TRUE, "[{\"$t\":\"u\"}]");
+        post_ipc("ipcapp", id, "send-sync", ++req, "sync-bad", "[]");
+        EXPECT_REPLY("send-sync-reply", FALSE, "DataCloneError: An object could not be cloned.");
+#undef EXPECT_REPLY
+
+        /* Order holds both ways. */
+        for (int i = 0; i < 200; i++) {
+                g_autofree char *json = g_strdup_printf("[%d]", i);
+
+                post_ipc("ipcapp", id, "send", 0, "order", json);
+        }
+        for (int i = 0; i < 200; i++) {
+                g_autofree char *json = g_strdup_printf("[%d]", i);
+
+                m = wait_message("ipcapp", "send", "order-back", 5000);
+                g_assert_cmpstr(member_string(m, "payload"), ==, json);
+                json_object_unref(m);
+        }
+
+        post_ipc("ipcapp", id, "send", 0, "both", "[]");
+        wait_output("ipcapp", 1, "ipc-message both\nwc.ipc both\nipcMain both true\n", 5000);
+
+        /* Binary crosses as bytes, both ways; over 8 MiB is refused. */
+        {
+                static const guint8 bytes[] = { 1, 2, 3 };
+                g_autoptr(GBytes) frame = frame_new("[{\"$t\":\"ta\",\"k\":\"Uint8Array\",\"i\":0}]",
+                                                    bytes, sizeof(bytes));
+                gsize size;
+                const void *data = g_bytes_get_data(frame, &size);
+                JsonArray *sizes;
+
+                g_assert_cmpint(js_app_post_ipc("ipcapp", id, "send", 0, "bin", data, size), ==, 0);
+                m = wait_message("ipcapp", "send", "bin", 5000);
+                g_assert_cmpstr(member_string(m, "payload"), ==,
+                                "[true,{\"$t\":\"ta\",\"k\":\"Uint8Array\",\"i\":0},"
+                                "{\"$t\":\"ta\",\"k\":\"Float64Array\",\"i\":1}]");
+                sizes = json_object_get_array_member(m, "buffers");
+                g_assert_cmpuint(json_array_get_length(sizes), ==, 2);
+                g_assert_cmpint(json_array_get_int_element(sizes, 0), ==, 3);
+                g_assert_cmpint(json_array_get_int_element(sizes, 1), ==, 8);
+                json_object_unref(m);
+        }
+        post_ipc("ipcapp", id, "send", 0, "big", "[1048576]");
+        m = wait_message("ipcapp", "send", "big", 5000);
+        g_assert_cmpint(member_int(m, "bufferSum"), ==, 1048576);
+        json_object_unref(m);
+        post_ipc("ipcapp", id, "send", 0, "big", "[8388608]");
+        wait_output("ipcapp", 1, "big: IPC message of 8388652 bytes is over the limit of 8388608\n", 5000);
+
+        g_assert_false(g_hash_table_contains(exits, "ipcapp"));
+        g_assert_cmpint(js_app_kill("ipcapp"), ==, 0);
+        wait_exit("ipcapp", 5000);
+}
+
 static void test_errors(void) {
         JsAppSpec spec = { .app_id = "rel", .app_dir = "relative", .main_path = "relative/main.js" };
 
         g_assert_cmpint(js_app_post("nobody", "{}"), ==, -ESRCH);
         g_assert_cmpint(js_app_kill("nobody"), ==, -ESRCH);
-        g_assert_cmpint(js_app_post_ipc("nobody", 1, "c", "[]", 2), ==, -ESRCH);
+        g_assert_cmpint(js_app_post_ipc("nobody", 1, "send", 0, "c", "[]", 2), ==, -ESRCH);
         g_assert_cmpint(js_app_start(&spec), ==, -EINVAL);
 
         app_start("twice", "setTimeout(() => process.exit(0), 200);\n");
@@ -621,7 +853,7 @@ static gsize probe_send(const char *app_id, gint64 window_id, const char *code) 
         json_builder_end_array(b);
         root = json_builder_get_root(b);
         payload = json_to_string(root, FALSE);
-        g_assert_cmpint(js_app_post_ipc(app_id, window_id, "do", payload, strlen(payload)), ==, 0);
+        post_ipc(app_id, window_id, "send", 0, "do", payload);
         return start;
 }
 
@@ -1261,6 +1493,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/js-runtime/close-prevented", test_close_prevented);
         g_test_add_func("/js-runtime/window-states", test_window_states);
         g_test_add_func("/js-runtime/oom", test_oom);
+        g_test_add_func("/js-runtime/ipc", test_ipc);
         g_test_add_func("/js-runtime/errors", test_errors);
         g_test_add_func("/js-runtime/footprint", test_footprint);
         g_test_add_func("/js-runtime/stop", test_stop);

@@ -21,6 +21,11 @@ function parseWindowStates(text) {
   return {};
 }
 
+// protocol/ipc-codec.js, the same file the pages' bridge carries.
+const codec = vm.runInThisContext(
+  `(function () { const module = { exports: {} };\n${spec.codecSource}\n;return module.exports; })()`,
+  { filename: 'appd:ipc-codec.js' });
+
 const makeElectron = vm.runInThisContext(spec.electronSource, {
   filename: 'appd:electron.js',
 });
@@ -32,8 +37,19 @@ const electron = makeElectron(require, {
   userDataDir: spec.userDataDir,
   windowCounter: spec.windowCounter,
   windowStates: parseWindowStates(spec.windowStates || '{}'),
-  post(msg) {
-    parentPort.postMessage(JSON.stringify(msg));
+  codec,
+  // bytes: a Uint8Array of IPC payload to attach, moved rather than copied
+  // when it spans its whole buffer.
+  post(msg, bytes) {
+    const json = JSON.stringify(msg);
+    if (bytes === undefined) {
+      parentPort.postMessage(json);
+      return;
+    }
+    let buffer = bytes.buffer;
+    if (bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength)
+      buffer = buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    parentPort.postMessage({ json, payload: buffer }, [buffer]);
   },
 });
 

@@ -1,0 +1,1 @@
+require('../ipc-identity/common.js');

@@ -1,0 +1,29 @@
+// Shared by ipc-identity-a and ipc-identity-b, two apps whose windows'
+// renderers are tests/bus/hostile-renderer: each app must hear only its
+// own window, whatever a payload claims.
+const { app, BrowserWindow, ipcMain } = require('electron');
+
+const fail = (why) => {
+  console.error(`FAIL: ${why}`);
+  app.exit(1);
+};
+setTimeout(() => fail('timed out'), 30000);
+app.on('window-all-closed', () => {});
+
+app.whenReady().then(() => {
+  const win = new BrowserWindow({ show: false });
+  let hellos = 0;
+  ipcMain.on('hello', (event, tag, windowId) => {
+    if (event.sender !== win.webContents) return fail('event.sender is not this app\'s window');
+    if (windowId !== win.id) return fail(`window ${windowId}'s message reached window ${win.id}`);
+    hellos++;
+  });
+  // Slow on purpose: the renderer sends more than may wait at once.
+  ipcMain.handle('slow', () => new Promise((resolve) => setTimeout(() => resolve('late'), 1500)));
+  ipcMain.on('done', (event, tag, windowId) => {
+    if (event.sender !== win.webContents || windowId !== win.id) return fail('done from elsewhere');
+    if (hellos !== 1) return fail(`${hellos} hello messages, want 1`);
+    console.log(`identity ok for window ${win.id}`);
+    app.exit(0);
+  });
+});

@@ -1,0 +1,39 @@
+// IPC messages are limited to 8 MiB: a larger one is refused with an error
+// on the side that sends it, and IPC keeps working afterwards.
+const { app, BrowserWindow, ipcMain } = require('electron');
+const path = require('path');
+
+const LIMIT = 8 * 1024 * 1024;
+const fail = (why) => {
+  console.error(`FAIL: ${why}`);
+  app.exit(1);
+};
+setTimeout(() => fail('timed out'), 30000);
+
+app.whenReady().then(() => {
+  const win = new BrowserWindow({
+    show: false,
+    webPreferences: { preload: path.join(__dirname, 'preload.js') },
+  });
+  const wc = win.webContents;
+
+  ipcMain.on('ready', () => {
+    try {
+      wc.send('big', new Uint8Array(LIMIT));
+      return fail('webContents.send of more than 8 MiB did not throw');
+    } catch (err) {
+      if (!/^IPC message of \d+ bytes is over the limit of 8388608$/.test(err.message))
+        return fail(`webContents.send over the limit: ${err.message}`);
+    }
+    // Just under the limit goes through.
+    wc.send('almost', new Uint8Array(LIMIT - 1024));
+  });
+  ipcMain.handle('big-result', () => new Uint8Array(LIMIT));
+  ipcMain.handle('echo', (event, x) => x);
+  ipcMain.on('done', (event, problems) => {
+    if (problems.length > 0) return fail(`page: ${problems.join('; ')}`);
+    console.log('ok');
+    app.exit(0);
+  });
+  win.loadFile('index.html');
+});

@@ -1,0 +1,160 @@
+/* Stands in for appd-renderer (APPD_RENDERER) in the bus tests: it speaks
+ * on the private link the daemon hands it, but tries what a compromised
+ * renderer might.  Every call's outcome goes to
+ * $APPD_TEST_LOG_DIR/renderer-<window>.log as "step: ok" or
+ * "step: <D-Bus error name>", for the test to check. */
+#include <errno.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-bus.h>
+
+#include "appd-protocol.h"
+
+static FILE *out;
+static sd_bus *bus;
+
+static void record(const char *step, int r, const sd_bus_error *error) {
+        fprintf(out, "%s: %s\n", step, r >= 0 ? "ok" : error->name ? error->name : strerror(-r));
+        fflush(out);
+}
+
+/* An ipc-codec frame of a JSON array. */
+static GBytes *frame(const char *json) {
+        guint32 len = GUINT32_TO_LE((guint32) strlen(json));
+        GByteArray *b = g_byte_array_new();
+
+        g_byte_array_append(b, (const guint8 *) &len, 4);
+        g_byte_array_append(b, (const guint8 *) json, strlen(json));
+        return g_byte_array_free_to_bytes(b);
+}
+
+static void call_ipc(const char *step, const char *member, const char *channel, const void *data,
+                     size_t size) {
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        sd_bus_message *m = NULL, *reply = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, member);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", channel);
+        if (r >= 0)
+                r = sd_bus_message_append_array(m, 'y', data, size);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, 10 * 1000 * 1000, &error, &reply);
+        record(step, r, &error);
+        sd_bus_error_free(&error);
+        sd_bus_message_unref(m);
+        sd_bus_message_unref(reply);
+}
+
+static void call_simple(const char *step, const char *member, const char *types, ...) {
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        sd_bus_message *m = NULL, *reply = NULL;
+        va_list ap;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, member);
+        va_start(ap, types);
+        if (r >= 0)
+                r = sd_bus_message_appendv(m, types, ap);
+        va_end(ap);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, 10 * 1000 * 1000, &error, &reply);
+        record(step, r, &error);
+        sd_bus_error_free(&error);
+        sd_bus_message_unref(m);
+        sd_bus_message_unref(reply);
+}
+
+static int invoke_done_cb(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        int *counts = userdata;
+        const sd_bus_error *e = sd_bus_message_get_error(m);
+
+        if (!e)
+                counts[0]++;
+        else if (g_str_equal(e->name, APPD_ERROR_TOO_MANY))
+                counts[1]++;
+        else
+                counts[2]++;
+        return 0;
+}
+
+int main(int argc, char **argv) {
+        const char *fd_env = g_getenv(APPD_RENDERER_FD_ENV);
+        const char *dir = g_getenv("APPD_TEST_LOG_DIR");
+        g_autofree char *path = NULL, *json = NULL;
+        g_autoptr(GBytes) good = NULL, big = NULL;
+        char window[32] = "0", channel[301];
+        int counts[3] = { 0 }, r;
+
+        for (int i = 1; i < argc; i++)
+                if (g_str_has_prefix(argv[i], "--window-id="))
+                        g_strlcpy(window, argv[i] + strlen("--window-id="), sizeof(window));
+        if (!fd_env || !dir)
+                return 2;
+        path = g_strdup_printf("%s/renderer-%s.log", dir, window);
+        out = fopen(path, "w");
+        if (!out)
+                return 2;
+
+        r = sd_bus_new(&bus);
+        if (r >= 0)
+                r = sd_bus_set_fd(bus, atoi(fd_env), atoi(fd_env));
+        if (r >= 0)
+                r = sd_bus_set_anonymous(bus, 1);
+        if (r >= 0)
+                r = sd_bus_start(bus);
+        if (r < 0) {
+                fprintf(out, "connect: %s\n", strerror(-r));
+                return 1;
+        }
+
+        call_simple("ready", "Ready", "t", (uint64_t) 0);
+        call_ipc("empty-channel", "Send", "", "", 0);
+        memset(channel, 'c', 300);
+        channel[300] = '\0';
+        call_ipc("long-channel", "Send", channel, "", 0);
+        big = g_bytes_new_take(g_malloc0(APPD_IPC_MAX_PAYLOAD + 1), APPD_IPC_MAX_PAYLOAD + 1);
+        call_ipc("oversized", "Send", "hello", g_bytes_get_data(big, NULL), g_bytes_get_size(big));
+        call_ipc("garbage", "Send", "hello", "\xff\xfe not a frame", 14);
+        /* The payload names another window: it must make no difference. */
+        json = g_strdup_printf("[\"from-window\", %s, 999]", window);
+        good = frame(json);
+        call_ipc("hello", "Send", "hello", g_bytes_get_data(good, NULL), g_bytes_get_size(good));
+        call_simple("bogus-load-event", "LoadChanged", "ss", "bogus", "app://x/");
+        call_simple("state-not-json", "StateChanged", "ay", (size_t) 8, "not json");
+        call_simple("unknown-event", "Event", "say", "no-such-event", (size_t) 2, "{}");
+
+        /* More slow invokes than the daemon lets wait. */
+        for (int i = 0; i < 300; i++) {
+                sd_bus_message *m = NULL;
+                g_autoptr(GBytes) f = frame("[]");
+
+                sd_bus_message_new_method_call(bus, &m, NULL, APPD_HOST_PATH, APPD_HOST_IFACE,
+                                               "Invoke");
+                sd_bus_message_append(m, "s", "slow");
+                sd_bus_message_append_array(m, 'y', g_bytes_get_data(f, NULL), g_bytes_get_size(f));
+                sd_bus_call_async(bus, NULL, m, invoke_done_cb, counts, 30 * 1000 * 1000);
+                sd_bus_message_unref(m);
+        }
+        while (counts[0] + counts[1] + counts[2] < 300) {
+                r = sd_bus_process(bus, NULL);
+                if (r < 0)
+                        break;
+                if (r == 0)
+                        sd_bus_wait(bus, UINT64_MAX);
+        }
+        fprintf(out, "invokes: %d answered, %d too-many, %d other\n", counts[0], counts[1],
+                counts[2]);
+        call_ipc("done", "Send", "done", g_bytes_get_data(good, NULL), g_bytes_get_size(good));
+        fprintf(out, "end\n");
+        fflush(out);
+
+        /* Stay until the daemon closes the link. */
+        while (sd_bus_process(bus, NULL) >= 0)
+                if (sd_bus_wait(bus, UINT64_MAX) < 0)
+                        break;
+        return 0;
+}
