@@ -1,7 +1,18 @@
 # Turns a JavaScript file into a C header holding its text as
 # `static const char NAME[]`, written as bytes so no escaping can go wrong.
 # Usage: cmake -DINPUT=file.js -DOUTPUT=file.h -DNAME=symbol -P embed-file.cmake
-file(READ "${INPUT}" hex HEX)
+# With -DSPLICE=file, the line "  /* @WORLD_LINK@ */" in INPUT is replaced by
+# that file's text first: code shared by two embedded scripts lives once.
+if(SPLICE)
+  file(READ "${INPUT}" text)
+  file(READ "${SPLICE}" spliced)
+  string(REPLACE "  /* @WORLD_LINK@ */\n" "${spliced}" text "${text}")
+  file(WRITE "${OUTPUT}.src" "${text}")
+  file(READ "${OUTPUT}.src" hex HEX)
+  file(REMOVE "${OUTPUT}.src")
+else()
+  file(READ "${INPUT}" hex HEX)
+endif()
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
 string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){16})" "\\1\n        " bytes "${bytes}")
 get_filename_component(source_name "${INPUT}" NAME)
