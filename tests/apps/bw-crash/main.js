@@ -1,6 +1,7 @@
 // forcefullyCrashRenderer: render-process-gone, the window stays, and
 // reload() brings the page back in it.
 const { app, BrowserWindow } = require('electron');
+const { waitFor } = require('../lib/checks.js');
 
 const fail = (why) => {
   console.error(`FAIL: ${why}`);
@@ -9,27 +10,13 @@ const fail = (why) => {
 setTimeout(() => fail('timed out'), 10000);
 app.on('window-all-closed', () => {});
 
-function waitFor(emitter, name, ms = 5000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      emitter.removeListener(name, on);
-      reject(new Error(`no '${name}' within ${ms} ms`));
-    }, ms);
-    function on(...args) {
-      clearTimeout(timer);
-      resolve(args);
-    }
-    emitter.once(name, on);
-  });
-}
-
 async function main() {
   const win = new BrowserWindow({ x: 20, y: 20, width: 300, height: 200 });
   const wc = win.webContents;
   await win.loadFile('index.html');
 
-  const appGone = waitFor(app, 'render-process-gone');
-  const gone = waitFor(wc, 'render-process-gone');
+  const appGone = waitFor(app, 'render-process-gone', 5000);
+  const gone = waitFor(wc, 'render-process-gone', 5000);
   wc.forcefullyCrashRenderer();
   const [, details] = await gone;
   if (!['crashed', 'killed'].includes(details.reason)) throw new Error(`reason ${details.reason}`);
@@ -39,7 +26,7 @@ async function main() {
   if (BrowserWindow.getAllWindows().length !== 1) throw new Error('the window is not listed');
   if (win.getSize().join() !== '300,200') throw new Error(`size changed: ${win.getSize()}`);
 
-  const loaded = waitFor(wc, 'did-finish-load');
+  const loaded = waitFor(wc, 'did-finish-load', 5000);
   wc.reload();
   await loaded;
   const text = await wc.executeJavaScript('document.body.textContent.trim()');

@@ -2,6 +2,7 @@
 // screen, WebKit's inspector as devtools, and a page that stops answering
 // for a while (unresponsive, then responsive).
 const { app, BrowserWindow } = require('electron');
+const { check, waitFor } = require('../lib/checks.js');
 
 const fail = (why) => {
   console.error(`FAIL: ${why}`);
@@ -9,24 +10,6 @@ const fail = (why) => {
 };
 setTimeout(() => fail('timed out'), 25000);
 app.on('window-all-closed', () => {});
-
-function check(ok, why) {
-  if (!ok) throw new Error(why);
-}
-
-function waitFor(emitter, name, ms = 3000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      emitter.removeListener(name, on);
-      reject(new Error(`no '${name}' within ${ms} ms`));
-    }, ms);
-    function on(...args) {
-      clearTimeout(timer);
-      resolve(args);
-    }
-    emitter.once(name, on);
-  });
-}
 
 async function main() {
   // No position: centred on the screen, as Electron does.

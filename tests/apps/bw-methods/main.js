@@ -1,6 +1,7 @@
 // Setters answer at once through the getters; events follow when the
 // window has changed.
 const { app, BrowserWindow } = require('electron');
+const { check, same, waitFor } = require('../lib/checks.js');
 const path = require('path');
 
 const fail = (why) => {
@@ -9,29 +10,6 @@ const fail = (why) => {
 };
 setTimeout(() => fail('timed out'), 10000);
 app.on('window-all-closed', () => {});
-
-function check(ok, why) {
-  if (!ok) throw new Error(why);
-}
-
-function same(got, want, what) {
-  check(JSON.stringify(got) === JSON.stringify(want),
-        `${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-}
-
-function waitFor(emitter, name, ms = 3000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      emitter.removeListener(name, on);
-      reject(new Error(`no '${name}' within ${ms} ms`));
-    }, ms);
-    function on(...args) {
-      clearTimeout(timer);
-      resolve(args);
-    }
-    emitter.once(name, on);
-  });
-}
 
 async function main() {
   const win = new BrowserWindow({ x: 60, y: 70, width: 400, height: 300, show: false });

@@ -1,6 +1,7 @@
 // will-navigate can stop a navigation the page starts; window.open goes
 // through setWindowOpenHandler, and without one opens a new BrowserWindow.
 const { app, BrowserWindow } = require('electron');
+const { check, waitFor, sleep } = require('../lib/checks.js');
 
 const fail = (why) => {
   console.error(`FAIL: ${why}`);
@@ -8,26 +9,6 @@ const fail = (why) => {
 };
 setTimeout(() => fail('timed out'), 10000);
 app.on('window-all-closed', () => {});
-
-function check(ok, why) {
-  if (!ok) throw new Error(why);
-}
-
-function waitFor(emitter, name, ms = 3000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      emitter.removeListener(name, on);
-      reject(new Error(`no '${name}' within ${ms} ms`));
-    }, ms);
-    function on(...args) {
-      clearTimeout(timer);
-      resolve(args);
-    }
-    emitter.once(name, on);
-  });
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main() {
   const win = new BrowserWindow({ width: 400, height: 300 });

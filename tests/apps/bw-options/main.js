@@ -2,6 +2,7 @@
 // position is centred; size limits hold; children belong to their parent
 // and close before it.
 const { app, BrowserWindow } = require('electron');
+const { check, same, waitFor } = require('../lib/checks.js');
 const path = require('path');
 
 const fail = (why) => {
@@ -10,30 +11,6 @@ const fail = (why) => {
 };
 setTimeout(() => fail('timed out'), 10000);
 app.on('window-all-closed', () => {});
-
-function check(ok, why) {
-  if (!ok) throw new Error(why);
-}
-
-function same(got, want, what) {
-  check(JSON.stringify(got) === JSON.stringify(want),
-        `${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-}
-
-// Resolves with the event's arguments; rejects when it does not come.
-function waitFor(emitter, name, ms = 3000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      emitter.removeListener(name, on);
-      reject(new Error(`no '${name}' within ${ms} ms`));
-    }, ms);
-    function on(...args) {
-      clearTimeout(timer);
-      resolve(args);
-    }
-    emitter.once(name, on);
-  });
-}
 
 async function main() {
   const win = new BrowserWindow({

@@ -1,6 +1,7 @@
 // Maximize, minimize and full screen, as the window manager reports them.
 // Needs a window manager.
 const { app, BrowserWindow } = require('electron');
+const { check, waitFor } = require('../lib/checks.js');
 
 const fail = (why) => {
   console.error(`FAIL: ${why}`);
@@ -8,24 +9,6 @@ const fail = (why) => {
 };
 setTimeout(() => fail('timed out'), 10000);
 app.on('window-all-closed', () => {});
-
-function check(ok, why) {
-  if (!ok) throw new Error(why);
-}
-
-function waitFor(emitter, name, ms = 3000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      emitter.removeListener(name, on);
-      reject(new Error(`no '${name}' within ${ms} ms`));
-    }, ms);
-    function on(...args) {
-      clearTimeout(timer);
-      resolve(args);
-    }
-    emitter.once(name, on);
-  });
-}
 
 async function main() {
   const win = new BrowserWindow({ x: 50, y: 50, width: 400, height: 300 });

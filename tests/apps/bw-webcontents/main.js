@@ -2,6 +2,7 @@
 // zoom, user agent, history within the page, console messages and
 // failed loads.
 const { app, BrowserWindow } = require('electron');
+const { check, same, waitFor, rejection } = require('../lib/checks.js');
 
 const fail = (why) => {
   console.error(`FAIL: ${why}`);
@@ -9,38 +10,6 @@ const fail = (why) => {
 };
 setTimeout(() => fail('timed out'), 10000);
 app.on('window-all-closed', () => {});
-
-function check(ok, why) {
-  if (!ok) throw new Error(why);
-}
-
-function same(got, want, what) {
-  check(JSON.stringify(got) === JSON.stringify(want),
-        `${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-}
-
-function waitFor(emitter, name, ms = 3000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      emitter.removeListener(name, on);
-      reject(new Error(`no '${name}' within ${ms} ms`));
-    }, ms);
-    function on(...args) {
-      clearTimeout(timer);
-      resolve(args);
-    }
-    emitter.once(name, on);
-  });
-}
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('the promise did not reject');
-}
 
 async function main() {
   const win = new BrowserWindow({ width: 400, height: 300 });

@@ -1,0 +1,38 @@
+// Small helpers shared by the self-checking test apps.
+
+function check(ok, why) {
+  if (!ok) throw new Error(why);
+}
+
+function same(got, want, what) {
+  check(JSON.stringify(got) === JSON.stringify(want),
+        `${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+}
+
+// Resolves with the event's arguments; rejects when it does not come.
+function waitFor(emitter, name, ms = 3000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.removeListener(name, on);
+      reject(new Error(`no '${name}' within ${ms} ms`));
+    }, ms);
+    function on(...args) {
+      clearTimeout(timer);
+      resolve(args);
+    }
+    emitter.once(name, on);
+  });
+}
+
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('the promise did not reject');
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+module.exports = { check, same, waitFor, rejection, sleep };
