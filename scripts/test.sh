@@ -6,4 +6,9 @@ set -eu
 cd "$(dirname "$0")/.."
 ./scripts/build.sh
 cd build
+# What tests leave in their temporary folders stays in the build tree.
+rm -rf test-tmp
+mkdir -p test-tmp
+TMPDIR="$(pwd)/test-tmp"
+export TMPDIR
 ctest --output-on-failure --timeout 600 "$@"
