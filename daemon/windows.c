@@ -79,16 +79,22 @@ static int view_call(Window *w, const char *member, const char *types, ...) {
         return sd_bus_send(w->link, m, NULL);
 }
 
-static int view_send(Window *w, const char *channel, const void *data, size_t size) {
+/* A View call whose last argument is bytes ("ay"), after an optional
+ * string: varargs cannot carry a byte array, sd-bus takes its elements one
+ * by one there. */
+static int view_call_bytes(Window *w, const char *member, const char *str, const void *data,
+                           size_t size) {
         g_autoptr(sd_bus_message) m = NULL;
         int r;
 
-        r = view_message_new(w, "Send", &m);
+        r = view_message_new(w, member, &m);
         if (r < 0)
                 return r;
-        r = sd_bus_message_append(m, "s", channel);
-        if (r < 0)
-                return r;
+        if (str) {
+                r = sd_bus_message_append(m, "s", str);
+                if (r < 0)
+                        return r;
+        }
         r = sd_bus_message_append_array(m, 'y', data, size);
         if (r < 0)
                 return r;
@@ -115,7 +121,7 @@ static void window_tell_children(Window *w) {
                 if (child->parent_id != w->id || child->app != w->app)
                         continue;
                 json = g_strdup_printf("{\"parentXid\":%" G_GUINT64_FORMAT "}", w->xid);
-                (void) view_call(child, "SetOptions", "ay", strlen(json), json);
+                (void) view_call_bytes(child, "SetOptions", NULL, json, strlen(json));
         }
 }
 
@@ -975,7 +981,7 @@ void window_handle_op(Window *w, const char *op, JsonObject *o) {
                         w->parent_id = parent > 0 && parent <= G_MAXUINT ? (guint) parent : 0;
                 }
                 json = renderer_options(w, merge, FALSE);
-                (void) view_call(w, "SetOptions", "ay", strlen(json), json);
+                (void) view_call_bytes(w, "SetOptions", NULL, json, strlen(json));
         } else if (g_str_equal(op, "window-set-state")) {
                 JsonNode *n = json_object_get_member(o, "state");
                 const char *state = n && JSON_NODE_HOLDS_VALUE(n) &&
@@ -1057,7 +1063,7 @@ int window_send(Window *w, const char *channel, const void *payload, size_t size
                 return -E2BIG;
         if (!w->link)
                 return -ENOTCONN;
-        return view_send(w, channel, payload, size);
+        return view_call_bytes(w, "Send", channel, payload, size);
 }
 
 void window_destroy(Window *w) {

@@ -35,6 +35,54 @@ static void test_website_data_per_app(void) {
         harness_run_app(h, "bw-storage-b", check);
 }
 
+static gboolean log_has(gpointer needle) {
+        g_autofree char *log = harness_log(h);
+        return strstr(log, needle) != NULL;
+}
+
+/* _NET_WM_STATE of every X window whose class is `klass`. */
+static char *x_window_states(const char *klass) {
+        g_autofree char *tree = NULL;
+        g_autofree char *needle = g_strdup_printf("(\"%s\" \"%s\")", klass, klass);
+        g_auto(GStrv) lines = NULL;
+        GString *states = g_string_new(NULL);
+        const char *xwininfo[] = { "xwininfo", "-root", "-tree", NULL };
+
+        if (!g_spawn_sync(NULL, (char **) xwininfo, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &tree,
+                          NULL, NULL, NULL))
+                return g_string_free(states, FALSE);
+        lines = g_strsplit(tree, "\n", -1);
+        for (char **l = lines; *l; l++) {
+                g_auto(GStrv) words = NULL;
+                g_autofree char *state = NULL;
+                const char *xprop[] = { "xprop", "-id", NULL, "_NET_WM_STATE", NULL };
+
+                if (!strstr(*l, needle))
+                        continue;
+                words = g_strsplit(g_strstrip(*l), " ", 2);
+                xprop[2] = words[0];
+                if (g_spawn_sync(NULL, (char **) xprop, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                 &state, NULL, NULL, NULL))
+                        g_string_append(states, state);
+        }
+        return g_string_free(states, FALSE);
+}
+
+static gboolean options_applied(gpointer data) {
+        g_autofree char *state = x_window_states("bw-applied");
+        return strstr(state, "_NET_WM_STATE_ABOVE") && strstr(state, "_NET_WM_STATE_SKIP_TASKBAR");
+}
+
+/* Setters after construction reach the renderer, not only the getters. */
+static void test_options_applied(void) {
+        g_autofree char *app = harness_app("bw-applied");
+
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", app, NULL), ==, 0);
+        g_assert_true(harness_wait_for(log_has, "[bw-applied] options set", 10000));
+        g_assert_true(harness_wait_for(options_applied, NULL, 5000));
+        g_assert_cmpint(harness_appctl(NULL, NULL, "quit", "bw-applied", NULL), ==, 0);
+}
+
 int main(int argc, char **argv) {
         static const char *const apps[] = {
                 "bw-options", "bw-methods", "bw-state", "bw-close", "bw-webcontents",
@@ -49,6 +97,7 @@ int main(int argc, char **argv) {
         }
         g_test_add_func("/browser-window/state-key-across-restart", test_state_key_across_restart);
         g_test_add_func("/browser-window/website-data-per-app", test_website_data_per_app);
+        g_test_add_func("/browser-window/options-applied", test_options_applied);
         h = harness_start();
         r = g_test_run();
         harness_stop(h);
