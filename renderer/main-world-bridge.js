@@ -12,25 +12,16 @@
 // listener, so it has arrived when dispatchEvent() returns.  Functions and
 // promises cross as ids; everything else is copied.  See docs/ipc.md.
 //
-// The link below is the same code as in preload-bridge.js: each world needs
-// its own copy, made from its own built-ins.
+// The link (renderer/world-link.js) is spliced into both halves at build
+// time: each world runs its own copy, made from its own built-ins.
 (function () {
   'use strict';
 
+  /* @WORLD_LINK@ */
+
   // Taken before any page script can replace them.  A page that tampers
   // with other built-ins later only breaks its own copy of the API.
-  const builtins = {
-    dispatchEvent: EventTarget.prototype.dispatchEvent,
-    addEventListener: EventTarget.prototype.addEventListener,
-    CustomEvent,
-    parse: JSON.parse,
-    stringify: JSON.stringify,
-    defineProperty: Object.defineProperty,
-    freeze: Object.freeze,
-    hasOwn: Object.prototype.hasOwnProperty,
-  };
-
-  /* @WORLD_LINK@ */
+  const builtins = worldBuiltins();
 
 
   function deepFreeze(value) {

@@ -239,16 +239,7 @@
         return;
       }
       if (!worldLink) {
-        worldLink = createWorldLink(document, 'appd-i2m', 'appd-m2i', null, {
-          dispatchEvent: EventTarget.prototype.dispatchEvent,
-          addEventListener: EventTarget.prototype.addEventListener,
-          CustomEvent,
-          parse: JSON.parse,
-          stringify: JSON.stringify,
-          defineProperty: Object.defineProperty,
-          freeze: Object.freeze,
-          hasOwn: Object.prototype.hasOwnProperty,
-        });
+        worldLink = createWorldLink(document, 'appd-i2m', 'appd-m2i', null, worldBuiltins());
       }
       worldLink.expose(apiKey, api);
     },

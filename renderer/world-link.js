@@ -3,6 +3,22 @@
 // text, the only things both worlds share.  Put into preload-bridge.js and
 // main-world-bridge.js in place of their @WORLD_LINK@ line at build time
 // (cmake/embed-file.cmake), so both sides run the same code.
+  // The built-ins the link uses, from the world that calls this: the
+  // page's world calls it before any page script runs; the preload's
+  // world is out of the page's reach.
+  function worldBuiltins() {
+    return {
+      dispatchEvent: EventTarget.prototype.dispatchEvent,
+      addEventListener: EventTarget.prototype.addEventListener,
+      CustomEvent,
+      parse: JSON.parse,
+      stringify: JSON.stringify,
+      defineProperty: Object.defineProperty,
+      freeze: Object.freeze,
+      hasOwn: Object.prototype.hasOwnProperty,
+    };
+  }
+
   function createWorldLink(doc, outType, inType, onExpose, b) {
     const ERRORS = {
       Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError,
