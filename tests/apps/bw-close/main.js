@@ -2,12 +2,9 @@
 // second goes through and 'closed' follows.  A window that is not
 // closable ignores close().
 const { app, BrowserWindow } = require('electron');
+const { fail, deadline } = require('../lib/checks.js');
 
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 10000);
+deadline(10000);
 
 const events = [];
 

@@ -1,13 +1,9 @@
 // forcefullyCrashRenderer: render-process-gone, the window stays, and
 // reload() brings the page back in it.
 const { app, BrowserWindow } = require('electron');
-const { waitFor } = require('../lib/checks.js');
+const { fail, deadline, waitFor } = require('../lib/checks.js');
 
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 10000);
+deadline(10000);
 app.on('window-all-closed', () => {});
 
 async function main() {

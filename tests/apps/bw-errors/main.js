@@ -1,12 +1,9 @@
 // Bad arguments throw what Electron throws; destroyed windows refuse
 // every call but isDestroyed() and destroy().
 const { app, BrowserWindow, webContents } = require('electron');
+const { fail, deadline } = require('../lib/checks.js');
 
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 10000);
+deadline(10000);
 app.on('window-all-closed', () => {});
 
 function throws(fn, type, message, what) {

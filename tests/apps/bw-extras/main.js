@@ -2,13 +2,9 @@
 // screen, WebKit's inspector as devtools, and a page that stops answering
 // for a while (unresponsive, then responsive).
 const { app, BrowserWindow } = require('electron');
-const { check, waitFor } = require('../lib/checks.js');
+const { fail, deadline, check, waitFor } = require('../lib/checks.js');
 
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 25000);
+deadline(25000);
 app.on('window-all-closed', () => {});
 
 async function main() {

@@ -1,14 +1,10 @@
 // Setters answer at once through the getters; events follow when the
 // window has changed.
 const { app, BrowserWindow } = require('electron');
-const { check, same, waitFor } = require('../lib/checks.js');
+const { fail, deadline, check, same, waitFor } = require('../lib/checks.js');
 const path = require('path');
 
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 10000);
+deadline(10000);
 app.on('window-all-closed', () => {});
 
 async function main() {

@@ -1,13 +1,9 @@
 // will-navigate can stop a navigation the page starts; window.open goes
 // through setWindowOpenHandler, and without one opens a new BrowserWindow.
 const { app, BrowserWindow } = require('electron');
-const { check, waitFor, sleep } = require('../lib/checks.js');
+const { fail, deadline, check, waitFor, sleep } = require('../lib/checks.js');
 
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 10000);
+deadline(10000);
 app.on('window-all-closed', () => {});
 
 async function main() {

@@ -2,14 +2,10 @@
 // position is centred; size limits hold; children belong to their parent
 // and close before it.
 const { app, BrowserWindow } = require('electron');
-const { check, same, waitFor } = require('../lib/checks.js');
+const { fail, deadline, check, same, waitFor } = require('../lib/checks.js');
 const path = require('path');
 
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 10000);
+deadline(10000);
 app.on('window-all-closed', () => {});
 
 async function main() {

@@ -1,12 +1,9 @@
 // appd's stateKey: bounds remembered across runs.  Run with 'save', then
 // with 'check'.
 const { app, BrowserWindow } = require('electron');
+const { fail, deadline } = require('../lib/checks.js');
 
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 10000);
+deadline(10000);
 app.on('window-all-closed', () => {});
 
 const mode = process.argv.slice(2).find((a) => a === 'save' || a === 'check');

@@ -1,13 +1,9 @@
 // Maximize, minimize and full screen, as the window manager reports them.
 // Needs a window manager.
 const { app, BrowserWindow } = require('electron');
-const { check, waitFor } = require('../lib/checks.js');
+const { fail, deadline, check, waitFor } = require('../lib/checks.js');
 
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 10000);
+deadline(10000);
 app.on('window-all-closed', () => {});
 
 async function main() {

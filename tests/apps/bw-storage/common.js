@@ -3,13 +3,10 @@
 // Each app writes its name into localStorage and IndexedDB and
 // must never see the other's; its own data must survive a restart.
 const { app, BrowserWindow } = require('electron');
+const { fail, deadline } = require('../lib/checks.js');
 
 module.exports = function run(me) {
-  const fail = (why) => {
-    console.error(`FAIL: ${why}`);
-    app.exit(1);
-  };
-  setTimeout(() => fail('timed out'), 20000);
+  deadline(20000);
   app.on('window-all-closed', () => {});
   const mode = process.argv.slice(2).find((a) => a === 'write' || a === 'check');
 

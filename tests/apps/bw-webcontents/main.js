@@ -2,13 +2,9 @@
 // zoom, user agent, history within the page, console messages and
 // failed loads.
 const { app, BrowserWindow } = require('electron');
-const { check, same, waitFor, rejection } = require('../lib/checks.js');
+const { fail, deadline, check, same, waitFor, rejection } = require('../lib/checks.js');
 
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 10000);
+deadline(10000);
 app.on('window-all-closed', () => {});
 
 async function main() {

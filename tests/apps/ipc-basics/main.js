@@ -2,13 +2,10 @@
 // order both ways, invoke/handle, sendSync, event.reply, listener removal.
 // The preload runs the page's half and sends its problems on 'done'.
 const { app, BrowserWindow, ipcMain } = require('electron');
+const { fail, deadline } = require('../lib/checks.js');
 const path = require('path');
 
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 30000);
+deadline(30000);
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 app.whenReady().then(() => {

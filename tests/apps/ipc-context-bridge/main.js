@@ -3,13 +3,10 @@
 // reaches nothing else of the preload; without it the preload and the page
 // share one world.  Each page reports through the API it was given.
 const { app, BrowserWindow, ipcMain } = require('electron');
+const { fail, deadline } = require('../lib/checks.js');
 const path = require('path');
 
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 30000);
+deadline(30000);
 
 const pending = new Set(['isolated', 'shared']);
 

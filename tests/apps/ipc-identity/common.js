@@ -2,12 +2,9 @@
 // renderers are tests/bus/hostile-renderer: each app must hear only its
 // own window, whatever a payload claims.
 const { app, BrowserWindow, ipcMain } = require('electron');
+const { fail, deadline } = require('../lib/checks.js');
 
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 30000);
+deadline(30000);
 app.on('window-all-closed', () => {});
 
 app.whenReady().then(() => {

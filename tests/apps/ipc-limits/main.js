@@ -1,14 +1,11 @@
 // IPC messages are limited to 8 MiB: a larger one is refused with an error
 // on the side that sends it, and IPC keeps working afterwards.
 const { app, BrowserWindow, ipcMain } = require('electron');
+const { fail, deadline } = require('../lib/checks.js');
 const path = require('path');
 
 const LIMIT = 8 * 1024 * 1024;
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 30000);
+deadline(30000);
 
 app.whenReady().then(() => {
   const win = new BrowserWindow({

@@ -1,15 +1,12 @@
 // Every value structured clone can carry crosses both ways intact; what it
 // cannot carry is refused on the sending side with Electron's message.
 const { app, BrowserWindow, ipcMain } = require('electron');
+const { fail, deadline } = require('../lib/checks.js');
 const path = require('path');
 const fs = require('fs');
 const { makeValues, checkValues } = require('./values.js');
 
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  app.exit(1);
-};
-setTimeout(() => fail('timed out'), 30000);
+deadline(30000);
 
 app.whenReady().then(() => {
   const win = new BrowserWindow({

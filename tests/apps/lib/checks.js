@@ -1,4 +1,16 @@
 // Small helpers shared by the self-checking test apps.
+const { app } = require('electron');
+
+// Ends the app with exit code 1 and the reason on stderr.
+function fail(why) {
+  console.error(`FAIL: ${why}`);
+  app.exit(1);
+}
+
+// Fails the app if it has not ended within `ms`.
+function deadline(ms) {
+  setTimeout(() => fail('timed out'), ms);
+}
 
 function check(ok, why) {
   if (!ok) throw new Error(why);
@@ -35,4 +47,4 @@ async function rejection(promise) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-module.exports = { check, same, waitFor, rejection, sleep };
+module.exports = { fail, deadline, check, same, waitFor, rejection, sleep };

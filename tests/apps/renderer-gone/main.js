@@ -2,9 +2,9 @@
 // app hears render-process-gone, the BrowserWindow is still there, and
 // loading again brings a new renderer into the same window.
 const { app, BrowserWindow } = require('electron');
+const { fail, deadline } = require('../lib/checks.js');
 
-const fail = (why) => { console.error(`FAIL: ${why}`); app.exit(1); };
-setTimeout(() => fail('timed out'), 30000);
+deadline(30000);
 app.on('window-all-closed', () => {});
 
 app.whenReady().then(async () => {
