@@ -43,35 +43,38 @@ unset WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS
 # No accessibility bus: nothing here reads it, and activating it costs time.
 export GTK_A11Y=none NO_AT_BRIDGE=1
 
-if [ -n "$x11" ]; then
-    # Xvfb picks a free display number and writes it to fd 3.
-    Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" 2>"$tmp/xvfb.log" &
-    xvfb_pid=$!
+# wait_for WHAT LOG COMMAND...: up to 10 s for COMMAND to succeed; else
+# say that WHAT did not start, show its LOG and fail.
+wait_for() {
+    what=$1 log=$2
+    shift 2
     i=0
-    while [ ! -s "$tmp/display" ]; do
+    until "$@"; do
         i=$((i + 1))
         if [ $i -gt 100 ]; then
-            echo "run-in-session: Xvfb did not start" >&2
-            cat "$tmp/xvfb.log" >&2
+            echo "run-in-session: $what did not start" >&2
+            cat "$log" >&2
             exit 1
         fi
         sleep 0.1
     done
+}
+
+wm_running() {
+    xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q "window id"
+}
+
+if [ -n "$x11" ]; then
+    # Xvfb picks a free display number and writes it to fd 3.
+    Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" 2>"$tmp/xvfb.log" &
+    xvfb_pid=$!
+    wait_for "Xvfb" "$tmp/xvfb.log" test -s "$tmp/display"
     DISPLAY=":$(head -n1 "$tmp/display")"
     export DISPLAY GDK_BACKEND=x11
     if [ -n "$wm" ]; then
         openbox --sm-disable >"$tmp/wm.log" 2>&1 &
         wm_pid=$!
-        i=0
-        until xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q "window id"; do
-            i=$((i + 1))
-            if [ $i -gt 100 ]; then
-                echo "run-in-session: the window manager did not start" >&2
-                cat "$tmp/wm.log" >&2
-                exit 1
-            fi
-            sleep 0.1
-        done
+        wait_for "the window manager" "$tmp/wm.log" wm_running
     fi
 else
     unset DISPLAY
