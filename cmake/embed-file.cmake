@@ -1,12 +1,16 @@
 # Turns a JavaScript file into a C header holding its text as
 # `static const char NAME[]`, written as bytes so no escaping can go wrong.
 # Usage: cmake -DINPUT=file.js -DOUTPUT=file.h -DNAME=symbol -P embed-file.cmake
-# With -DSPLICE=file, the line "  /* @WORLD_LINK@ */" in INPUT is replaced by
-# that file's text first: code shared by two embedded scripts lives once.
+# With -DSPLICE="a.js|b.js", each line "  /* @a.js@ */" in INPUT is replaced by
+# that file's text first: code shared by embedded scripts lives once.
 if(SPLICE)
   file(READ "${INPUT}" text)
-  file(READ "${SPLICE}" spliced)
-  string(REPLACE "  /* @WORLD_LINK@ */\n" "${spliced}" text "${text}")
+  string(REPLACE "|" ";" splice_files "${SPLICE}")
+  foreach(splice_file ${splice_files})
+    get_filename_component(splice_name "${splice_file}" NAME)
+    file(READ "${splice_file}" spliced)
+    string(REPLACE "  /* @${splice_name}@ */\n" "${spliced}" text "${text}")
+  endforeach()
   file(WRITE "${OUTPUT}.src" "${text}")
   file(READ "${OUTPUT}.src" hex HEX)
   file(REMOVE "${OUTPUT}.src")

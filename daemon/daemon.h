@@ -66,6 +66,8 @@ struct Window {
         gboolean loading;
         char *preload;
         gboolean context_isolation; /* webPreferences.contextIsolation */
+        gboolean node_integration;  /* webPreferences.nodeIntegration */
+        gboolean sandbox;           /* webPreferences.sandbox (Electron's default applied) */
 
         /* State the renderer reports. */
         guint64 xid;

@@ -702,8 +702,13 @@ static int window_spawn_renderer(Window *w) {
                 g_ptr_array_add(argv, g_strdup("--hidden"));
         if (w->preload)
                 g_ptr_array_add(argv, g_strdup_printf("--preload=%s", w->preload));
-        if (w->preload && !w->context_isolation)
+        if (!w->context_isolation)
                 g_ptr_array_add(argv, g_strdup("--no-context-isolation"));
+        /* Where Node reaches: the page itself, or only the preload. */
+        if (w->node_integration)
+                g_ptr_array_add(argv, g_strdup("--node=page"));
+        else if (!w->sandbox)
+                g_ptr_array_add(argv, g_strdup("--node=preload"));
         options = renderer_options(w, w->options, TRUE);
         if (!g_str_equal(options, "{}"))
                 g_ptr_array_add(argv, g_strdup_printf("--options=%s", options));
@@ -864,12 +869,17 @@ int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret
         /* Electron's default is isolation; only an explicit false turns it
          * off. */
         w->context_isolation = TRUE;
+        w->node_integration = FALSE;
+        w->sandbox = TRUE;
         {
                 JsonNode *prefs = json_object_get_member(options, "webPreferences");
-                gboolean isolation;
-                if (prefs && JSON_NODE_HOLDS_OBJECT(prefs) &&
-                    object_bool(json_node_get_object(prefs), "contextIsolation", &isolation))
-                        w->context_isolation = isolation;
+                if (prefs && JSON_NODE_HOLDS_OBJECT(prefs)) {
+                        JsonObject *o = json_node_get_object(prefs);
+                        object_bool(o, "contextIsolation", &w->context_isolation);
+                        object_bool(o, "nodeIntegration", &w->node_integration);
+                        w->sandbox = !w->node_integration;
+                        object_bool(o, "sandbox", &w->sandbox);
+                }
         }
         w->url = g_strdup("");
         w->object_path = g_strdup_printf(APPD_WINDOW_PATH_PREFIX "/%u", id);

@@ -61,6 +61,7 @@ struct _AppWindow {
         guint watchdog_id;
         gboolean in_page_pending;
         gboolean has_preload;
+        char *node_mode; /* as AppWindowOptions.node_mode */
         /* The world the preload and the IPC handlers live in: "appd-preload",
          * or NULL (the page's) without context isolation. */
         const char *ipc_world;
@@ -930,12 +931,13 @@ static void ipc_token_init(AppWindow *self) {
 /* ipc-codec.js, then the bridge (a function expression) called with the
  * versions and options, then the app's preload in a function of its own
  * with require and process in scope — a CommonJS module in spirit. */
-static char *preload_script_build(AppWindow *self, const char *path, const char *source) {
+static char *preload_script_build(AppWindow *self, const char *preload_path, const char *source) {
         g_autofree char *webkit = g_strdup_printf("%u.%u.%u", webkit_get_major_version(),
                                                   webkit_get_minor_version(), webkit_get_micro_version());
         g_autofree char *gtk = g_strdup_printf("%u.%u.%u", gtk_get_major_version(),
                                                gtk_get_minor_version(), gtk_get_micro_version());
-        g_autofree char *uri = g_filename_to_uri(path, NULL, NULL);
+        g_autofree char *uri = g_filename_to_uri(preload_path ? preload_path : "/appd-node-integration.js",
+                                                 NULL, NULL);
         g_autoptr(GString) bridge = g_string_new(preload_bridge_js);
         GString *s = g_string_new(NULL);
 
@@ -954,12 +956,15 @@ static char *preload_script_build(AppWindow *self, const char *path, const char 
                                    "})(function () {\n");
         g_string_append(s, ipc_codec_js);
         g_string_append(s, "\n;\n(function (__appdBridge) {\n"
-                           "(function (require, process) {\ntry {\n");
+                           "(function (require, process, module, exports, __filename, __dirname, global,"
+                           " setImmediate, clearImmediate) {\ntry {\n");
         g_string_append(s, source);
         g_string_append(s, "\n} catch (e) {\n"
                            "console.error('appd: preload threw:', e);\n"
                            "}\n"
-                           "})(__appdBridge.require, __appdBridge.process);\n"
+                           "})(__appdBridge.require, __appdBridge.process, __appdBridge.module,"
+                           " __appdBridge.exports, __appdBridge.__filename, __appdBridge.__dirname,"
+                           " __appdBridge.global, __appdBridge.setImmediate, __appdBridge.clearImmediate);\n"
                            "})(");
         g_string_append(s, bridge->str);
         g_string_append(s, "({ appd: ");
@@ -968,7 +973,15 @@ static char *preload_script_build(AppWindow *self, const char *path, const char 
         js_string_append(s, webkit, strlen(webkit));
         g_string_append(s, ", gtk: ");
         js_string_append(s, gtk, strlen(gtk));
-        g_string_append_printf(s, " }, { contextIsolation: %s }));\n", self->ipc_world ? "true" : "false");
+        g_string_append_printf(s, " }, { contextIsolation: %s, node: %s, preloadPath: ",
+                               self->ipc_world ? "true" : "false",
+                               self->node_mode ? (g_str_equal(self->node_mode, "page") ? "'page'" : "'preload'")
+                                               : "null");
+        if (preload_path)
+                js_string_append(s, preload_path, strlen(preload_path));
+        else
+                g_string_append(s, "null");
+        g_string_append(s, " }));\n");
         if (self->ipc_world)
                 g_string_append(s, "});\n");
         if (uri && !strpbrk(uri, "\r\n"))
@@ -1004,8 +1017,7 @@ static void content_add_preload(AppWindow *self, WebKitUserContentManager *conte
                 webkit_user_content_manager_add_script(content, main_world);
         }
 
-        source = preload_script_build(self, options->preload_path ? options->preload_path : "preload.js",
-                                      options->preload_source);
+        source = preload_script_build(self, options->preload_path, options->preload_source);
         if (self->ipc_world)
                 script = webkit_user_script_new_for_world(source, WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
                                                           WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_START,
@@ -2189,6 +2201,7 @@ static void app_window_dispose(GObject *object) {
         g_clear_object(&self->content);
         g_clear_object(&self->icon);
         g_clear_pointer(&self->committed_uri, g_free);
+        g_clear_pointer(&self->node_mode, g_free);
 
         G_OBJECT_CLASS(app_window_parent_class)->dispose(object);
 }
@@ -2288,6 +2301,7 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
 
         content = webkit_user_content_manager_new();
         self->ipc_world = options->no_context_isolation ? NULL : PRELOAD_WORLD;
+        self->node_mode = g_strdup(options->node_mode);
         ipc_token_init(self);
         if (options->preload_source)
                 content_add_preload(self, content, options);

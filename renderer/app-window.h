@@ -44,6 +44,8 @@ typedef struct {
         const char *preload_source;
         gboolean no_context_isolation; /* webPreferences.contextIsolation false:
                                         * the preload runs in the page's world */
+        const char *node_mode;       /* NULL, "preload" (Node in the preload) or
+                                      * "page" (nodeIntegration) */
         gboolean console_to_stdout;  /* page console → stdout (debugging) */
         gboolean developer_extras;   /* Web Inspector */
 } AppWindowOptions;

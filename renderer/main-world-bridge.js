@@ -17,7 +17,7 @@
 (function () {
   'use strict';
 
-  /* @WORLD_LINK@ */
+  /* @world-link.js@ */
 
   // Taken before any page script can replace them.  A page that tampers
   // with other built-ins later only breaks its own copy of the API.

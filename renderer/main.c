@@ -37,6 +37,7 @@ static int arg_y = G_MININT;
 static gboolean arg_hidden;
 static char *arg_preload;
 static gboolean arg_no_context_isolation;
+static char *arg_node;
 static char *arg_data_dir;
 static char *arg_cache_dir;
 static char *arg_options;
@@ -56,6 +57,8 @@ static const GOptionEntry option_entries[] = {
         { "preload", 0, 0, G_OPTION_ARG_FILENAME, &arg_preload, "Preload script", "FILE" },
         { "no-context-isolation", 0, 0, G_OPTION_ARG_NONE, &arg_no_context_isolation,
           "Run the preload in the page's own world (webPreferences.contextIsolation: false)", NULL },
+        { "node", 0, 0, G_OPTION_ARG_STRING, &arg_node,
+          "Where Node reaches: 'page' (webPreferences.nodeIntegration) or 'preload' (sandbox: false)", "WHERE" },
         { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &arg_data_dir, "Website data of the app", "DIR" },
         { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &arg_cache_dir, "Website cache of the app", "DIR" },
         { "options", 0, 0, G_OPTION_ARG_STRING, &arg_options,
@@ -115,6 +118,12 @@ static gboolean parse_arguments(int *argc, char ***argv, GError **error) {
                                     "%s must be an absolute path, not %s", paths[i].name, paths[i].value);
                         return FALSE;
                 }
+        }
+
+        if (arg_node && !g_str_equal(arg_node, "page") && !g_str_equal(arg_node, "preload")) {
+                g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                            "--node takes 'page' or 'preload', not %s", arg_node);
+                return FALSE;
         }
 
         if (arg_width <= 0 || arg_height <= 0) {
@@ -236,6 +245,10 @@ int main(int argc, char *argv[]) {
 
         if (arg_preload)
                 preload_source = preload_read(arg_preload);
+        /* nodeIntegration in the page's own world needs the bridge even
+         * without a preload of the app's. */
+        if (!preload_source && g_strcmp0(arg_node, "page") == 0 && arg_no_context_isolation)
+                preload_source = g_strdup("");
 
         loop = g_main_loop_new(NULL, FALSE);
         renderer.loop = loop;
@@ -257,6 +270,7 @@ int main(int argc, char *argv[]) {
                 .preload_path = arg_preload,
                 .preload_source = preload_source,
                 .no_context_isolation = arg_no_context_isolation,
+                .node_mode = arg_node,
                 .console_to_stdout = env_is_true("APPD_RENDERER_CONSOLE"),
                 .developer_extras = env_is_true("APPD_RENDERER_INSPECTOR"),
         };

@@ -33,9 +33,16 @@
   // As the daemon's APPD_IPC_MAX_PAYLOAD.
   const IPC_MAX_PAYLOAD = 8 * 1024 * 1024;
 
+  // appd's own page-side code talks to the main process on this channel
+  // (node-link.js); the public API refuses it and every 'appd:' name.
+  const INTERNAL_CHANNEL = 'appd:rpc';
+  const RESERVED_PREFIX = 'appd:';
+
   function checkChannel(channel) {
     if (typeof channel !== 'string' || channel.length === 0)
       throw new TypeError('ipcRenderer: channel must be a non-empty string');
+    if (channel.startsWith(RESERVED_PREFIX))
+      throw new Error(`ipcRenderer: channel names starting with '${RESERVED_PREFIX}' are reserved`);
   }
 
   function checkListener(listener) {
@@ -88,6 +95,23 @@
     return h;
   }
 
+  // The synchronous round trip behind sendSync: the framed arguments in,
+  // the first decoded result out.
+  function sendSyncFramed(channel, payload) {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/__appd/send-sync?channel=' + encodeURIComponent(channel), false);
+    xhr.setRequestHeader('X-Appd-Token', SYNC_TOKEN);
+    // Each byte of the answer as one char code 0–255 (0xF7xx for
+    // bytes ≥ 0x80, hence the mask).
+    xhr.overrideMimeType('text/plain; charset=x-user-defined');
+    xhr.send(payload);
+    const text = xhr.responseText;
+    if (xhr.status !== 200) throw new Error(text || `sendSync('${channel}') failed`);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+    return unframeArgs(bytes)[0];
+  }
+
   // ---- ipcRenderer ------------------------------------------------------
 
   const listeners = new Map(); // channel → [{ listener, once }]
@@ -122,19 +146,7 @@
 
     sendSync(channel, ...args) {
       checkChannel(channel);
-      const payload = frameArgs(args);
-      const xhr = new XMLHttpRequest();
-      xhr.open('POST', '/__appd/send-sync?channel=' + encodeURIComponent(channel), false);
-      xhr.setRequestHeader('X-Appd-Token', SYNC_TOKEN);
-      // Each byte of the answer as one char code 0–255 (0xF7xx for
-      // bytes ≥ 0x80, hence the mask).
-      xhr.overrideMimeType('text/plain; charset=x-user-defined');
-      xhr.send(payload);
-      const text = xhr.responseText;
-      if (xhr.status !== 200) throw new Error(text || `sendSync('${channel}') failed`);
-      const bytes = new Uint8Array(text.length);
-      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
-      return unframeArgs(bytes)[0];
+      return sendSyncFramed(channel, frameArgs(args));
     },
 
     on(channel, listener) {
@@ -193,6 +205,10 @@
       console.error(`appd: dropping malformed message on channel '${channel}':`, err);
       return;
     }
+    if (channel === INTERNAL_CHANNEL) {
+      if (nodeRuntime) nodeRuntime.onMessage(args[0]);
+      return;
+    }
     const list = listeners.get(channel);
     if (!list) return;
     // Listeners added or removed while dispatching take effect from the
@@ -220,7 +236,7 @@
 
   // The link to main-world-bridge.js (renderer/world-link.js, put in
   // here at build time).
-  /* @WORLD_LINK@ */
+  /* @world-link.js@ */
 
 
   let worldLink = null;
@@ -272,26 +288,251 @@
     },
   });
 
+  // ---- modules every preload has ---------------------------------------
+
+  // events, timers and url: what Electron gives sandboxed preloads besides
+  // electron itself.
+  class EventEmitter {
+    constructor() {
+      this._events = new Map();
+      this._maxListeners = 10;
+    }
+
+    _add(name, listener, once, prepend) {
+      checkListener(listener);
+      let list = this._events.get(name);
+      if (!list) {
+        list = [];
+        this._events.set(name, list);
+      }
+      if (name !== 'newListener') this.emit('newListener', name, listener);
+      if (prepend) list.unshift({ listener, once });
+      else list.push({ listener, once });
+      return this;
+    }
+
+    on(name, listener) { return this._add(name, listener, false, false); }
+    addListener(name, listener) { return this._add(name, listener, false, false); }
+    once(name, listener) { return this._add(name, listener, true, false); }
+    prependListener(name, listener) { return this._add(name, listener, false, true); }
+    prependOnceListener(name, listener) { return this._add(name, listener, true, true); }
+
+    off(name, listener) { return this.removeListener(name, listener); }
+    removeListener(name, listener) {
+      const list = this._events.get(name);
+      if (!list) return this;
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (list[i].listener === listener) {
+          list.splice(i, 1);
+          if (list.length === 0) this._events.delete(name);
+          this.emit('removeListener', name, listener);
+          break;
+        }
+      }
+      return this;
+    }
+
+    removeAllListeners(name) {
+      if (name === undefined) this._events.clear();
+      else this._events.delete(name);
+      return this;
+    }
+
+    emit(name, ...args) {
+      const list = this._events.get(name);
+      if (!list || list.length === 0) {
+        if (name === 'error') throw args[0] instanceof Error ? args[0] : new Error(`Unhandled error. (${args[0]})`);
+        return false;
+      }
+      for (const entry of list.slice()) {
+        if (entry.once) this.removeListener(name, entry.listener);
+        entry.listener.apply(this, args);
+      }
+      return true;
+    }
+
+    listenerCount(name) {
+      const list = this._events.get(name);
+      return list ? list.length : 0;
+    }
+
+    listeners(name) {
+      const list = this._events.get(name);
+      return list ? list.map((entry) => entry.listener) : [];
+    }
+
+    rawListeners(name) { return this.listeners(name); }
+    eventNames() { return [...this._events.keys()]; }
+    setMaxListeners(n) { this._maxListeners = n; return this; }
+    getMaxListeners() { return this._maxListeners; }
+  }
+  EventEmitter.EventEmitter = EventEmitter;
+  EventEmitter.defaultMaxListeners = 10;
+
+  function setImmediate(fn, ...args) {
+    return setTimeout(fn, 0, ...args);
+  }
+
+  function clearImmediate(id) {
+    clearTimeout(id);
+  }
+
+  // ---- Node and the remote module (node-link.js) ------------------------
+
+  /* @node-link.js@ */
+
+  const nodeMode = options && (options.node === 'page' || options.node === 'preload') ? options.node : null;
+  let nodeRuntime = null;
+
+  function runtime() {
+    if (!nodeRuntime) {
+      nodeRuntime = createNodeRuntime({
+        call: (request) => sendSyncFramed(INTERNAL_CHANNEL, frameArgs([request])),
+        post(request) {
+          handler('appdIpc').postMessage({ channel: INTERNAL_CHANNEL, payload: toBase64(frameArgs([request])) });
+        },
+        local: localModule,
+      });
+    }
+    return nodeRuntime;
+  }
+
   // ---- require and process ----------------------------------------------
 
-  const electron = Object.freeze({ ipcRenderer, contextBridge, webFrame });
+  const electron = Object.freeze({
+    ipcRenderer,
+    contextBridge,
+    webFrame,
+    // Electron before 14 had remote here; it works when the window allows
+    // the remote module.
+    get remote() {
+      return runtime().remote;
+    },
+  });
 
-  function require(name) {
-    if (name === 'electron' || name === 'electron/renderer') return electron;
+  function localModule(name) {
+    switch (name) {
+      case 'electron':
+      case 'electron/renderer':
+        return electron;
+      case 'events':
+      case 'node:events':
+        return EventEmitter;
+      case 'timers':
+      case 'node:timers':
+        return Object.freeze({
+          setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate,
+        });
+      case 'url':
+      case 'node:url':
+        return Object.freeze({ URL, URLSearchParams });
+      default:
+        return undefined;
+    }
+  }
+
+  // What the main process tells a page with Node at its start.
+  const nodeInfo = nodeMode ? runtime().init(location.href) : null;
+  const preloadPath = options && typeof options.preloadPath === 'string' ? options.preloadPath : null;
+
+  function sandboxedRequire(name) {
+    const local = localModule(name);
+    if (local !== undefined) return local;
+    if (name === '@electron/remote') return runtime().remote;
     const error = new Error(`Cannot find module '${name}'`);
     error.code = 'MODULE_NOT_FOUND';
     throw error;
   }
 
-  const process = Object.freeze({
-    versions: Object.freeze(Object.assign({}, versions)),
-    platform: 'linux',
-    type: 'renderer',
-    contextIsolated,
-    sandboxed: true,
-    env: {},
-    argv: [],
-  });
+  const require = nodeInfo && nodeInfo.node
+    ? runtime().makeRequire(preloadPath ? runtime().dirnameOf(preloadPath) : '/')
+    : sandboxedRequire;
 
-  return { require, process };
+  const allVersions = Object.assign({}, nodeInfo && nodeInfo.node ? nodeInfo.process.versions : {}, versions);
+
+  function makeProcess() {
+    if (!nodeInfo || !nodeInfo.node) {
+      return Object.freeze({
+        versions: Object.freeze(allVersions),
+        platform: 'linux',
+        type: 'renderer',
+        contextIsolated,
+        sandboxed: true,
+        env: {},
+        argv: [],
+      });
+    }
+    const info = nodeInfo.process;
+    const proc = new EventEmitter();
+    Object.assign(proc, {
+      argv: info.argv,
+      env: info.env,
+      execPath: info.execPath,
+      pid: info.pid,
+      arch: info.arch,
+      platform: info.platform,
+      version: info.version,
+      versions: Object.freeze(allVersions),
+      type: 'renderer',
+      contextIsolated,
+      sandboxed: info.sandboxed,
+      cwd: () => info.cwd,
+      nextTick: (fn, ...args) => queueMicrotask(() => fn(...args)),
+      hrtime: Object.assign((previous) => {
+        const ns = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+        const now = [Number(ns / 1000000000n), Number(ns % 1000000000n)];
+        if (!previous) return now;
+        let seconds = now[0] - previous[0];
+        let nanos = now[1] - previous[1];
+        if (nanos < 0) {
+          seconds--;
+          nanos += 1e9;
+        }
+        return [seconds, nanos];
+      }, { bigint: () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)) }),
+    });
+    return proc;
+  }
+
+  const process = makeProcess();
+
+  // nodeIntegration without contextIsolation: the page itself gets Node's
+  // globals, as a CommonJS module whose file is the page's.
+  if (nodeMode === 'page' && !contextIsolated && nodeInfo && nodeInfo.node) {
+    const pageFile = nodeInfo.filename || '/';
+    const pageDir = nodeInfo.filename ? runtime().dirnameOf(pageFile) : '/';
+    const pageModule = {
+      id: '.', filename: pageFile, loaded: false, exports: {}, children: [], paths: [],
+    };
+    const globals = {
+      require: runtime().makeRequire(pageDir),
+      module: pageModule,
+      exports: pageModule.exports,
+      __filename: pageFile,
+      __dirname: pageDir,
+      process,
+      global: globalThis,
+      setImmediate,
+      clearImmediate,
+    };
+    for (const [key, value] of Object.entries(globals))
+      Object.defineProperty(globalThis, key, { value, writable: true, configurable: true });
+  }
+
+  const preloadDir = preloadPath ? runtime().dirnameOf(preloadPath) : '/';
+  const preloadModule = {
+    id: preloadPath || '', filename: preloadPath || '', loaded: false, exports: {}, children: [], paths: [],
+  };
+  // What the preload has in scope (renderer/app-window.c wraps it).
+  return {
+    require,
+    process,
+    module: preloadModule,
+    exports: preloadModule.exports,
+    __filename: preloadPath || '',
+    __dirname: preloadDir,
+    global: globalThis,
+    setImmediate,
+    clearImmediate,
+  };
 })

@@ -1,7 +1,7 @@
 // The link between the preload's world and the page's world that
 // contextBridge uses (docs/ipc.md): synchronous DOM events carrying JSON
 // text, the only things both worlds share.  Put into preload-bridge.js and
-// main-world-bridge.js in place of their @WORLD_LINK@ line at build time
+// main-world-bridge.js in place of their /* @world-link.js@ */ line at build time
 // (cmake/embed-file.cmake), so both sides run the same code.
   // The built-ins the link uses, from the world that calls this: the
   // page's world calls it before any page script runs; the preload's

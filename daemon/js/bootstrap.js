@@ -92,6 +92,7 @@ function start(appId, specText) {
         windowCounter,
         electronSource: binding.electronSource,
         codecSource: binding.codecSource,
+        remoteSource: binding.remoteSource,
       },
       resourceLimits: {
         maxOldGenerationSizeMb: spec.maxOldGenerationMb || DEFAULT_HEAP_MB,

@@ -996,7 +996,8 @@
         webPreferences: {
           contextIsolation: flag(prefs.contextIsolation, true),
           nodeIntegration: flag(prefs.nodeIntegration, false),
-          sandbox: flag(prefs.sandbox, true),
+          // As in Electron: sandboxed unless told otherwise or given Node.
+          sandbox: flag(prefs.sandbox, !flag(prefs.nodeIntegration, false)),
           devTools: flag(prefs.devTools, true),
         },
       };
@@ -1784,6 +1785,10 @@
     }
   }
 
+  // Channels of appd's own page-side code (Node in pages, remote): their
+  // messages go to the handler set here and never reach ipcMain.
+  const internalChannels = new Map(); // channel → handler(wc, kind, args, reply)
+
   function handleIpc(win, msg) {
     const wc = win.webContents;
     const { kind, req, channel } = msg;
@@ -1798,6 +1803,12 @@
       // The page waits for an answer to these; do not leave it hanging.
       if (answers)
         ipcReplyError(wc, `${kind}-reply`, req, `Malformed IPC message on '${channel}'`);
+      return;
+    }
+    const internal = internalChannels.get(channel);
+    if (internal) {
+      if (kind === 'invoke') ipcReplyError(wc, 'invoke-reply', req, `'${channel}' is reserved`);
+      else internal(wc, kind, args, (result) => ipcReply(wc, 'send-sync-reply', req, result));
       return;
     }
     if (kind === 'send') onIpcSend(wc, channel, args);
@@ -1892,6 +1903,9 @@
 
   return {
     exports: { app, BrowserWindow, ipcMain, webContents },
+    setInternalChannel(channel, handler) {
+      internalChannels.set(channel, handler);
+    },
     dispatch,
     emitReady,
   };

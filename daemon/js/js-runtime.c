@@ -21,6 +21,7 @@
 #include "bootstrap-js.h"
 #include "electron-js.h"
 #include "ipc-codec-js.h"
+#include "remote-js.h"
 #include "worker-js.h"
 
 /* Requests from the main thread that may wait for the js thread. */
@@ -506,6 +507,8 @@ static napi_value js_binding_init_module_cb(napi_env env, napi_value exports) {
         napi_set_named_property(env, exports, "electronSource", value);
         napi_create_string_utf8(env, appd_js_ipc_codec, NAPI_AUTO_LENGTH, &value);
         napi_set_named_property(env, exports, "codecSource", value);
+        napi_create_string_utf8(env, appd_js_remote, NAPI_AUTO_LENGTH, &value);
+        napi_set_named_property(env, exports, "remoteSource", value);
         return exports;
 }
 

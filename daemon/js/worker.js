@@ -61,9 +61,21 @@ electronModule.loaded = true;
 electronModule.exports = electron.exports;
 Module._cache.electron = electronModule;
 
+// Node in pages and the remote module (remote.js): its requests arrive on
+// an internal IPC channel; @electron/remote/main is its switch.
+const makeRemote = vm.runInThisContext(spec.remoteSource, { filename: 'appd:remote.js' });
+const remote = makeRemote(require, { appDir: spec.appDir }, electron);
+electron.setInternalChannel(remote.channel, remote.handle);
+const remoteMainModule = new Module('@electron/remote/main', null);
+remoteMainModule.filename = '@electron/remote/main';
+remoteMainModule.loaded = true;
+remoteMainModule.exports = remote.mainModule;
+Module._cache['@electron/remote/main'] = remoteMainModule;
+
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   if (request === 'electron' || request === 'electron/main') return 'electron';
+  if (request === '@electron/remote/main') return '@electron/remote/main';
   return resolveFilename.call(this, request, ...rest);
 };
 

@@ -14,9 +14,10 @@ const vm = require('vm');
 const root = path.join(__dirname, '..', '..');
 const read = (p) => fs.readFileSync(path.join(root, p), 'utf8');
 const codecSource = read('protocol/ipc-codec.js');
-// As the build embeds them: the shared link spliced in.
-const worldLink = read('renderer/world-link.js');
-const splice = (source) => source.replace('  /* @WORLD_LINK@ */\n', () => worldLink);
+// As the build embeds them: the shared files spliced in.
+const spliced = ['world-link.js', 'node-link.js'].map((name) => [name, read(`renderer/${name}`)]);
+const splice = (source) => spliced.reduce(
+  (text, [name, code]) => text.replace(`  /* @${name}@ */\n`, () => code), source);
 const bridgeSource = splice(read('renderer/preload-bridge.js'));
 const mainWorldSource = splice(read('renderer/main-world-bridge.js'));
 const codec = require(path.join(root, 'protocol', 'ipc-codec.js'));

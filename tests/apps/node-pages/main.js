@@ -1,0 +1,45 @@
+// Node in pages: nodeIntegration gives the page require/process/__dirname;
+// with contextIsolation it gives them to the preload only; sandbox: false
+// gives them to the preload; the default gives neither.  Each page checks
+// itself and reports problems (or none) with its mode.
+const { app, BrowserWindow, ipcMain } = require('electron');
+const { fail, deadline } = require('../lib/checks.js');
+const path = require('path');
+
+deadline(40000);
+
+const modes = {
+  // nodeIntegration in the page's own world, no preload at all.
+  page: { nodeIntegration: true, contextIsolation: false },
+  // nodeIntegration with isolation: Node in the preload only.
+  isolated: { nodeIntegration: true, preload: path.join(__dirname, 'preload.js') },
+  // sandbox off: the preload has Node, the page does not.
+  unsandboxed: { sandbox: false, preload: path.join(__dirname, 'preload.js') },
+  // the default: a sandboxed preload without Node.
+  sandboxed: { preload: path.join(__dirname, 'preload.js') },
+};
+const pending = new Set([...Object.keys(modes), 'plain']);
+
+function report(mode, problems) {
+  if (!pending.has(mode)) return fail(`unexpected report from ${mode}`);
+  if (!Array.isArray(problems) || problems.length > 0) return fail(`${mode}: ${problems.join('; ')}`);
+  pending.delete(mode);
+  if (pending.size === 0) {
+    console.log('ok');
+    app.exit(0);
+  }
+}
+
+app.whenReady().then(() => {
+  ipcMain.on('report', (event, mode, problems) => report(mode, problems));
+  for (const [mode, webPreferences] of Object.entries(modes)) {
+    const win = new BrowserWindow({ show: false, webPreferences });
+    win.loadFile('index.html', { query: { mode } });
+  }
+  // No Node and no preload: the page cannot send, so it reports in its title.
+  const plain = new BrowserWindow({ show: false });
+  plain.webContents.on('page-title-updated', (event, title) => {
+    if (title.startsWith('report:')) report('plain', JSON.parse(title.slice(7)));
+  });
+  plain.loadFile('index.html', { query: { mode: 'plain' } });
+});
