@@ -217,6 +217,9 @@
   }
 
   function errorOf(err) {
+    // A refused request says why; where in appd it was refused is no
+    // business of the page.
+    if (err instanceof Error && err.appdRequest) return { name: 'Error', message: err.message, stack: '' };
     if (err instanceof Error)
       return { name: err.name, message: err.message, stack: String(err.stack || '') };
     return { name: 'Error', message: String(err), stack: '' };

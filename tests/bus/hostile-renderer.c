@@ -59,6 +59,38 @@ static void call_bytes(const char *step, const char *member, const char *str, co
         call_record(step, m, r);
 }
 
+/* SendSync on appd's internal channel: records the answer frame's JSON
+ * text, which says why the request was refused. */
+static void call_internal(const char *step, const char *json) {
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        sd_bus_message *m = NULL, *reply = NULL;
+        g_autoptr(GBytes) request = frame(json);
+        const void *data = NULL;
+        size_t size = 0;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, "SendSync");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", "appd:rpc");
+        if (r >= 0)
+                r = sd_bus_message_append_array(m, 'y', g_bytes_get_data(request, NULL),
+                                                g_bytes_get_size(request));
+        if (r >= 0)
+                r = sd_bus_call(bus, m, 10 * 1000 * 1000, &error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read_array(reply, 'y', &data, &size);
+        if (r < 0)
+                record(step, r, &error);
+        else if (size < 4)
+                fprintf(out, "%s: short answer\n", step);
+        else
+                fprintf(out, "%s: %.*s\n", step, (int) MIN(size - 4, 300), (const char *) data + 4);
+        fflush(out);
+        sd_bus_error_free(&error);
+        sd_bus_message_unref(m);
+        sd_bus_message_unref(reply);
+}
+
 static void call_simple(const char *step, const char *member, const char *types, ...) {
         sd_bus_message *m = NULL;
         va_list ap;
@@ -130,6 +162,13 @@ int main(int argc, char **argv) {
         call_simple("bogus-load-event", "LoadChanged", "ss", "bogus", "app://x/");
         call_bytes("state-not-json", "StateChanged", NULL, "not json", 8);
         call_bytes("unknown-event", "Event", "no-such-event", "{}", 2);
+
+        /* Node and remote requests from a sandboxed window without remote:
+         * refused by the main process, whatever the renderer claims. */
+        call_internal("node-require", "[{\"op\":\"require\",\"ctx\":\"c1\",\"name\":\"fs\",\"from\":\"/\"}]");
+        call_internal("remote-window", "[{\"op\":\"current-window\",\"ctx\":\"c1\"}]");
+        call_internal("object-get", "[{\"op\":\"get\",\"ctx\":\"c1\",\"id\":1,\"name\":\"x\"}]");
+        call_internal("internal-invoke", "[]");
 
         /* More slow invokes than the daemon lets wait. */
         for (int i = 0; i < 300; i++) {

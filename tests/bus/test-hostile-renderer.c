@@ -62,6 +62,14 @@ static void test_hostile_renderer(void) {
                 assert_line(log, "bogus-load-event: org.freedesktop.DBus.Error.InvalidArgs");
                 assert_line(log, "state-not-json: org.freedesktop.DBus.Error.InvalidArgs");
                 assert_line(log, "unknown-event: org.freedesktop.DBus.Error.InvalidArgs");
+                assert_line(log, "node-require: [{\"ok\":false,\"error\":{\"name\":\"Error\","
+                                 "\"message\":\"Node.js is not available in this page");
+                assert_line(log, "remote-window: [{\"ok\":false,\"error\":{\"name\":\"Error\","
+                                 "\"message\":\"@electron/remote is disabled for this WebContents");
+                assert_line(log, "object-get: [{\"ok\":false,\"error\":{\"name\":\"Error\","
+                                 "\"message\":\"Neither Node.js nor the remote module is enabled");
+                assert_line(log, "internal-invoke: [{\"ok\":false,\"error\":{\"name\":\"Error\","
+                                 "\"message\":\"Malformed request");
                 assert_line(log, "invokes: 256 answered, 44 too-many, 0 other");
                 assert_line(log, "done: ok");
         }

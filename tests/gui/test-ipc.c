@@ -13,7 +13,7 @@ static void test_app(gconstpointer name) {
 
 int main(int argc, char **argv) {
         static const char *const apps[] = {
-                "ipc-basics", "ipc-payloads", "ipc-context-bridge", "ipc-limits", "node-pages",
+                "ipc-basics", "ipc-payloads", "ipc-context-bridge", "ipc-limits", "node-pages", "remote-module",
         };
         int r;
 
