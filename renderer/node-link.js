@@ -10,7 +10,8 @@
   //                       { ok, value } or { ok: false, error }
   //   link.post(request)  a message with no answer
   //   link.local(name)    a module the page has itself (electron, events …)
-  // and returns { onMessage, require(name, fromDir), remote, init(url) }.
+  // and returns { onMessage, require(name, fromDir), makeRequire(dir),
+  // remote, init(url), ask(op, fields), dirnameOf(file) }.
   function createNodeRuntime(link) {
     // One id per page load: the main process drops what an older load of
     // this page held when a request from a new one arrives.
@@ -278,6 +279,8 @@
       makeRequire,
       remote,
       init: (url) => request('init', { url }),
+      // A request whose answer is a value (or a promise of one).
+      ask: (op, fields) => fromMeta(request(op, fields)),
       dirnameOf,
     };
   }

@@ -263,15 +263,25 @@
 
   // ---- webFrame ---------------------------------------------------------
 
-  // Zoom belongs to the window (webContents.setZoomFactor); from the page
-  // it reads 1 and setting it does nothing.
+  // The page's only frame.  Zoom belongs to the window: it is asked of and
+  // set through the main process, as webContents' zoom is the same.
   const insertedCss = new Map();
   let nextCssKey = 1;
-  const webFrame = Object.freeze({
-    getZoomFactor: () => 1,
-    setZoomFactor() {},
-    getZoomLevel: () => 0,
-    setZoomLevel() {},
+  const webFrame = {
+    routingId: 1,
+    parent: null,
+    firstChild: null,
+    nextSibling: null,
+    opener: null,
+    getZoomFactor: () => runtime().ask('zoom', {}),
+    setZoomFactor(factor) {
+      if (!(Number(factor) > 0)) throw new Error("'zoomFactor' must be a double greater than 0.0");
+      runtime().ask('set-zoom', { factor: Number(factor) });
+    },
+    getZoomLevel: () => Math.log(webFrame.getZoomFactor()) / Math.log(1.2),
+    setZoomLevel(level) {
+      webFrame.setZoomFactor(Math.pow(1.2, Number(level)));
+    },
     setVisualZoomLevelLimits() {},
     insertCSS(css) {
       const style = document.createElement('style');
@@ -286,7 +296,19 @@
       if (style) style.remove();
       insertedCss.delete(key);
     },
-  });
+    insertText(text) {
+      document.execCommand('insertText', false, String(text));
+    },
+    // In the page's own world, as Electron runs it; the promise settles
+    // with the result, and callback(result, error) is called too.
+    executeJavaScript(code, userGesture, callback) {
+      const promise = runtime().ask('execute-javascript', { code: String(code) });
+      if (typeof callback === 'function') promise.then((result) => callback(result, null), (err) => callback(null, err));
+      return promise;
+    },
+  };
+  webFrame.top = webFrame;
+  Object.freeze(webFrame);
 
   // ---- modules every preload has ---------------------------------------
 

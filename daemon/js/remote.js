@@ -380,6 +380,18 @@
       };
     }
     const cx = contextFor(wc, request.ctx);
+    // webFrame: every page may act on its own frame.
+    switch (op) {
+      case 'zoom':
+        return toMeta(cx, wc.getZoomFactor(), true);
+      case 'set-zoom':
+        wc.setZoomFactor(Number(request.factor));
+        return toMeta(cx, undefined, true);
+      case 'execute-javascript':
+        return toMeta(cx, wc.executeJavaScript(String(request.code)), true);
+      default:
+        break;
+    }
     switch (op) {
       case 'require':
         checkNode(wc);

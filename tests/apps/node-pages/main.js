@@ -18,7 +18,8 @@ const modes = {
   // the default: a sandboxed preload without Node.
   sandboxed: { preload: path.join(__dirname, 'preload.js') },
 };
-const pending = new Set([...Object.keys(modes), 'plain']);
+const withPreload = Object.keys(modes).filter((mode) => modes[mode].preload);
+const pending = new Set([...Object.keys(modes), 'plain', ...withPreload.map((mode) => `${mode}:webframe`)]);
 
 function report(mode, problems) {
   if (!pending.has(mode)) return fail(`unexpected report from ${mode}`);
@@ -32,6 +33,15 @@ function report(mode, problems) {
 
 app.whenReady().then(() => {
   ipcMain.on('report', (event, mode, problems) => report(mode, problems));
+  // webFrame.executeJavaScript runs in the page's world, where the
+  // preload's exposed API is; zoom set by the preload is the window's.
+  ipcMain.on('webframe', (event, mode, type) => {
+    const problems = [];
+    const zoom = event.sender.getZoomFactor();
+    if (type !== 'object') problems.push(`executeJavaScript saw ${type}`);
+    if (zoom !== 1.5) problems.push(`webContents zoom ${zoom}`);
+    report(`${mode}:webframe`, problems);
+  });
   for (const [mode, webPreferences] of Object.entries(modes)) {
     const win = new BrowserWindow({ show: false, webPreferences });
     win.loadFile('index.html', { query: { mode } });

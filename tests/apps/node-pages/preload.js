@@ -42,6 +42,17 @@ if (mode === 'sandboxed') {
   expect(__filename.endsWith('/preload.js'), `__filename: ${__filename}`);
 }
 
+// webFrame: zoom is the window's; scripts run in the page's own world.
+const { webFrame } = require('electron');
+webFrame.setZoomFactor(1.5);
+expect(webFrame.getZoomFactor() === 1.5, `webFrame zoom: ${webFrame.getZoomFactor()}`);
+expect(Math.abs(webFrame.getZoomLevel() - Math.log(1.5) / Math.log(1.2)) < 1e-9, 'webFrame zoom level');
+window.addEventListener('DOMContentLoaded', () => {
+  webFrame.executeJavaScript('typeof window.preloadReport').then(
+    (type) => ipcRenderer.send('webframe', mode, type),
+    (err) => ipcRenderer.send('webframe', mode, `error ${err.message}`));
+});
+
 contextBridge.exposeInMainWorld('preloadReport', {
   problems: () => problems.slice(),
   send: (m, list) => ipcRenderer.send('report', m, list),
