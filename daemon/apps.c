@@ -285,6 +285,7 @@ int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret) 
         spec.user_data_dir = user_data;
         spec.args = args;
         spec.max_old_generation_mb = APP_HEAP_LIMIT_MB;
+        spec.ipc_max_payload = d->ipc_max_payload;
         /* The app's remembered windows, so a BrowserWindow with a stateKey
          * knows its bounds as it is constructed. */
         if (store_window_states_json(d->store, a->id, &states) >= 0)

@@ -23,6 +23,7 @@ typedef struct {
         char *data_dir;          /* $XDG_DATA_HOME/appd */
         char *cache_dir;         /* $XDG_CACHE_HOME/appd */
         char *config_home;       /* $XDG_CONFIG_HOME */
+        guint32 ipc_max_payload; /* bytes; APPD_IPC_MAX_PAYLOAD unless configured */
         gboolean stopping;
         int exit_code;
 } Daemon;

@@ -37,6 +37,26 @@ static char *find_renderer(const char *argv0) {
         return g_strdup(APPD_RENDERER_PATH);
 }
 
+/* The IPC size limit: APPD_IPC_MAX_MESSAGE bytes when set, else the
+ * default.  A value that is not a number in range stops appd with a
+ * message rather than running with a limit nobody asked for. */
+static gboolean ipc_limit_init(Daemon *d, GError **error) {
+        const char *text = g_getenv(APPD_IPC_LIMIT_ENV);
+        guint64 value;
+
+        d->ipc_max_payload = APPD_IPC_MAX_PAYLOAD;
+        if (!text || !*text)
+                return TRUE;
+        if (!g_ascii_string_to_unsigned(text, 10, APPD_IPC_LIMIT_FLOOR, APPD_IPC_LIMIT_CEILING, &value, NULL)) {
+                g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                            "%s must be a number of bytes from %u to %u, not '%s'", APPD_IPC_LIMIT_ENV,
+                            APPD_IPC_LIMIT_FLOOR, APPD_IPC_LIMIT_CEILING, text);
+                return FALSE;
+        }
+        d->ipc_max_payload = (guint32) value;
+        return TRUE;
+}
+
 static void session_bus_closed_cb(sd_bus *bus, int error, gpointer user_data) {
         Daemon *d = user_data;
         g_warning("Lost the session bus: %s", g_strerror(-error));
@@ -130,6 +150,10 @@ static int run(int argc, char **argv) {
         if (version) {
                 printf("appd %s\n", APPD_VERSION);
                 return 0;
+        }
+        if (!ipc_limit_init(&d, &error)) {
+                g_printerr("appd: %s\n", error->message);
+                return 2;
         }
 
         d.loop = g_main_loop_new(NULL, FALSE);

@@ -240,10 +240,10 @@ static int ipc_read(Window *w, sd_bus_message *m, const char **ret_channel, cons
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
                                          "IPC channel names must be 1 to %d bytes",
                                          IPC_MAX_CHANNEL);
-        if (*ret_size > APPD_IPC_MAX_PAYLOAD)
+        if (*ret_size > w->daemon->ipc_max_payload)
                 return sd_bus_error_setf(error, APPD_ERROR_TOO_LARGE,
                                          "IPC message of %zu bytes is over the limit of %u",
-                                         *ret_size, APPD_IPC_MAX_PAYLOAD);
+                                         *ret_size, w->daemon->ipc_max_payload);
         if (!w->app || w->app->script_ended)
                 return sd_bus_error_set(error, APPD_ERROR_NOT_RUNNING,
                                         "The window's app is not running");
@@ -313,10 +313,10 @@ void window_request_reply(Window *w, gint64 req, gboolean ok, const void *data, 
          * renderer gone) is dropped: the app cannot answer for others. */
         if (!m)
                 return;
-        if (ok && size > APPD_IPC_MAX_PAYLOAD) {
+        if (ok && size > w->daemon->ipc_max_payload) {
                 ok = FALSE;
                 text = g_strdup_printf("IPC reply of %zu bytes is over the limit of %u", size,
-                                       APPD_IPC_MAX_PAYLOAD);
+                                       w->daemon->ipc_max_payload);
         } else if (!ok)
                 text = g_utf8_make_valid(data, size);
         if (ok) {
@@ -339,7 +339,7 @@ static JsonNode *parse_object(Window *w, const void *data, size_t size, const ch
         g_autoptr(GError) error = NULL;
         JsonNode *root;
 
-        if (size > APPD_IPC_MAX_PAYLOAD || !g_utf8_validate(data, size, NULL) ||
+        if (size > w->daemon->ipc_max_payload || !g_utf8_validate(data, size, NULL) ||
             !json_parser_load_from_data(parser, data, size, &error)) {
                 WINDOW_LOG(w, G_LOG_LEVEL_WARNING, "Malformed %s from the renderer: %s", what,
                            error ? error->message : "not UTF-8 or too large");
@@ -712,6 +712,7 @@ static int window_spawn_renderer(Window *w) {
         options = renderer_options(w, w->options, TRUE);
         if (!g_str_equal(options, "{}"))
                 g_ptr_array_add(argv, g_strdup_printf("--options=%s", options));
+        g_ptr_array_add(argv, g_strdup_printf("--ipc-max-message=%u", w->daemon->ipc_max_payload));
         g_ptr_array_add(argv, g_strdup_printf("--data-dir=%s", data));
         g_ptr_array_add(argv, g_strdup_printf("--cache-dir=%s", cache));
         g_ptr_array_add(argv, NULL);
@@ -1024,7 +1025,7 @@ void window_handle_op(Window *w, const char *op, JsonObject *o) {
                 }
                 if (!args || !JSON_NODE_HOLDS_VALUE(args) ||
                     json_node_get_value_type(args) != G_TYPE_STRING ||
-                    strlen(json_node_get_string(args)) > APPD_IPC_MAX_PAYLOAD) {
+                    strlen(json_node_get_string(args)) > w->daemon->ipc_max_payload) {
                         window_reply(w, r, FALSE, "Arguments must be JSON text within the size limit");
                         return;
                 }
@@ -1069,7 +1070,7 @@ void window_set_visible(Window *w, gboolean visible) {
 }
 
 int window_send(Window *w, const char *channel, const void *payload, size_t size) {
-        if (size > APPD_IPC_MAX_PAYLOAD)
+        if (size > w->daemon->ipc_max_payload)
                 return -E2BIG;
         if (!w->link)
                 return -ENOTCONN;

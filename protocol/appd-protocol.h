@@ -27,9 +27,15 @@
 #define APPD_ERROR_HANDLER_FAILED  "org.appd.Appd1.Error.HandlerFailed"
 #define APPD_ERROR_TOO_MANY        "org.appd.Appd1.Error.TooMany"
 
-/* Largest IPC payload (JSON bytes) accepted in either direction.  A bigger
- * one is an error for its sender. */
+/* Largest IPC payload (framed bytes) accepted in either direction by
+ * default.  A bigger one is an error for its sender.  The daemon takes
+ * another limit from $APPD_IPC_MAX_MESSAGE (bytes, between the floor and
+ * the ceiling below) and hands it to renderers and apps. */
 #define APPD_IPC_MAX_PAYLOAD     (8u * 1024u * 1024u)
+#define APPD_IPC_LIMIT_ENV       "APPD_IPC_MAX_MESSAGE"
+#define APPD_IPC_LIMIT_FLOOR     (4u * 1024u)
+/* D-Bus arrays may not be longer than 64 MiB. */
+#define APPD_IPC_LIMIT_CEILING   (64u * 1024u * 1024u - 1024u)
 
 /* Environment variable that tells appd-renderer which fd is its connection
  * to the daemon. */

@@ -62,6 +62,7 @@ struct _AppWindow {
         gboolean in_page_pending;
         gboolean has_preload;
         char *node_mode; /* as AppWindowOptions.node_mode */
+        guint32 ipc_max_payload;
         /* The world the preload and the IPC handlers live in: "appd-preload",
          * or NULL (the page's) without context isolation. */
         const char *ipc_world;
@@ -503,21 +504,21 @@ static gboolean ipc_channel_check(const char *channel, size_t size, GError **err
         return TRUE;
 }
 
-static GBytes *ipc_payload_too_large(size_t size, GError **error) {
+static GBytes *ipc_payload_too_large(size_t size, guint32 limit, GError **error) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                    "IPC message of %zu bytes is over the limit of %u", size, APPD_IPC_MAX_PAYLOAD);
+                    "IPC message of %zu bytes is over the limit of %u", size, limit);
         return NULL;
 }
 
-static GBytes *ipc_base64_decode(const char *text, size_t length, GError **error) {
+static GBytes *ipc_base64_decode(const char *text, size_t length, guint32 limit, GError **error) {
         g_autofree guchar *data = NULL;
         gint state = 0;
         guint save = 0;
         size_t size;
 
         /* Checked before decoding, so an oversized message costs nothing. */
-        if (length / 4 * 3 > APPD_IPC_MAX_PAYLOAD + 2)
-                return ipc_payload_too_large(length / 4 * 3, error);
+        if (length / 4 * 3 > (size_t) limit + 2)
+                return ipc_payload_too_large(length / 4 * 3, limit, error);
         for (size_t i = 0; i < length; i++)
                 if (!g_ascii_isalnum(text[i]) && text[i] != '+' && text[i] != '/' && text[i] != '=') {
                         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "IPC payload is not base64");
@@ -526,14 +527,14 @@ static GBytes *ipc_base64_decode(const char *text, size_t length, GError **error
 
         data = g_malloc(length / 4 * 3 + 3);
         size = g_base64_decode_step(text, length, data, &state, &save);
-        if (size > APPD_IPC_MAX_PAYLOAD)
-                return ipc_payload_too_large(size, error);
+        if (size > limit)
+                return ipc_payload_too_large(size, limit, error);
         return g_bytes_new_take(g_steal_pointer(&data), size);
 }
 
 /* The payload of a message from the page: base64 text, or a typed array
  * or ArrayBuffer should a WebKit ever pass those as they are. */
-static GBytes *ipc_payload_read(JSCValue *value, GError **error) {
+static GBytes *ipc_payload_read(JSCValue *value, guint32 limit, GError **error) {
         const void *data;
         gsize size;
 
@@ -541,19 +542,19 @@ static GBytes *ipc_payload_read(JSCValue *value, GError **error) {
                 g_autoptr(GBytes) text = jsc_value_to_string_as_bytes(value);
 
                 data = g_bytes_get_data(text, &size);
-                return ipc_base64_decode(data, size, error);
+                return ipc_base64_decode(data, size, limit, error);
         }
         if (jsc_value_is_typed_array(value)) {
                 size = jsc_value_typed_array_get_size(value);
-                if (size > APPD_IPC_MAX_PAYLOAD)
-                        return ipc_payload_too_large(size, error);
+                if (size > limit)
+                        return ipc_payload_too_large(size, limit, error);
                 data = jsc_value_typed_array_get_data(value, NULL);
                 return g_bytes_new(size > 0 ? data : NULL, size);
         }
         if (jsc_value_is_array_buffer(value)) {
                 data = jsc_value_array_buffer_get_data(value, &size);
-                if (size > APPD_IPC_MAX_PAYLOAD)
-                        return ipc_payload_too_large(size, error);
+                if (size > limit)
+                        return ipc_payload_too_large(size, limit, error);
                 return g_bytes_new(size > 0 ? data : NULL, size);
         }
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "IPC payload must be base64 text");
@@ -562,7 +563,8 @@ static GBytes *ipc_payload_read(JSCValue *value, GError **error) {
 
 /* {channel, payload}.  The channel comes back even when the payload is
  * refused, so that the error can name it. */
-static gboolean ipc_message_read(JSCValue *message, char **ret_channel, GBytes **ret_payload, GError **error) {
+static gboolean ipc_message_read(JSCValue *message, guint32 limit, char **ret_channel, GBytes **ret_payload,
+                                 GError **error) {
         g_autoptr(GBytes) channel = NULL;
         g_autoptr(JSCValue) payload = NULL;
         const char *data;
@@ -582,7 +584,7 @@ static gboolean ipc_message_read(JSCValue *message, char **ret_channel, GBytes *
         *ret_channel = g_strndup(data, size);
 
         payload = jsc_value_object_get_property(message, "payload");
-        *ret_payload = ipc_payload_read(payload, error);
+        *ret_payload = ipc_payload_read(payload, limit, error);
         return *ret_payload != NULL;
 }
 
@@ -615,7 +617,7 @@ static void content_ipc_message_cb(WebKitUserContentManager *manager, JSCValue *
         g_autoptr(GBytes) payload = NULL;
         g_autofree char *channel = NULL;
 
-        if (!ipc_message_read(message, &channel, &payload, &error)) {
+        if (!ipc_message_read(message, self->ipc_max_payload, &channel, &payload, &error)) {
                 g_message("Dropping ipc message%s%s: %s", channel ? " on " : "", channel ? channel : "",
                           error->message);
                 ipc_error_report(self, channel, error->message);
@@ -666,7 +668,7 @@ static gboolean content_invoke_message_cb(WebKitUserContentManager *manager, JSC
         gboolean handled = FALSE;
         InvokeJob *job;
 
-        if (!ipc_message_read(message, &channel, &payload, &error)) {
+        if (!ipc_message_read(message, self->ipc_max_payload, &channel, &payload, &error)) {
                 webkit_script_message_reply_return_error_message(reply, error->message);
                 return TRUE;
         }
@@ -791,13 +793,13 @@ static void ipc_body_read_cb(GObject *source, GAsyncResult *result, gpointer use
                 return;
         }
         g_byte_array_append(job->data, data, size);
-        if (job->data->len > APPD_IPC_MAX_PAYLOAD) {
+        if (job->data->len > job->self->ipc_max_payload) {
                 ipc_request_fail(job->request, 413, "IPC message of more than %u bytes is over the limit",
-                                 APPD_IPC_MAX_PAYLOAD);
+                                 job->self->ipc_max_payload);
                 return;
         }
         /* One byte over the limit is enough to know. */
-        g_input_stream_read_bytes_async(job->body, MIN(IPC_READ_CHUNK, APPD_IPC_MAX_PAYLOAD + 1 - job->data->len),
+        g_input_stream_read_bytes_async(job->body, MIN(IPC_READ_CHUNK, job->self->ipc_max_payload + 1 - job->data->len),
                                         G_PRIORITY_DEFAULT, NULL, ipc_body_read_cb, job);
         job = NULL;     /* the read owns it now */
 }
@@ -881,6 +883,11 @@ static void ipc_request_start(AppWindow *self, WebKitURISchemeRequest *request) 
 }
 
 /* ---- daemon → page -------------------------------------------------- */
+
+guint32 app_window_ipc_limit(AppWindow *self) {
+        g_return_val_if_fail(APP_IS_WINDOW(self), APPD_IPC_MAX_PAYLOAD);
+        return self->ipc_max_payload;
+}
 
 void app_window_send_ipc(AppWindow *self, const char *channel, const void *payload, size_t size) {
         GVariantDict args;
@@ -973,8 +980,8 @@ static char *preload_script_build(AppWindow *self, const char *preload_path, con
         js_string_append(s, webkit, strlen(webkit));
         g_string_append(s, ", gtk: ");
         js_string_append(s, gtk, strlen(gtk));
-        g_string_append_printf(s, " }, { contextIsolation: %s, node: %s, preloadPath: ",
-                               self->ipc_world ? "true" : "false",
+        g_string_append_printf(s, " }, { contextIsolation: %s, ipcMaxPayload: %u, node: %s, preloadPath: ",
+                               self->ipc_world ? "true" : "false", self->ipc_max_payload,
                                self->node_mode ? (g_str_equal(self->node_mode, "page") ? "'page'" : "'preload'")
                                                : "null");
         if (preload_path)
@@ -2302,6 +2309,7 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         content = webkit_user_content_manager_new();
         self->ipc_world = options->no_context_isolation ? NULL : PRELOAD_WORLD;
         self->node_mode = g_strdup(options->node_mode);
+        self->ipc_max_payload = options->ipc_max_payload ? options->ipc_max_payload : APPD_IPC_MAX_PAYLOAD;
         ipc_token_init(self);
         if (options->preload_source)
                 content_add_preload(self, content, options);

@@ -44,6 +44,7 @@ typedef struct {
         const char *preload_source;
         gboolean no_context_isolation; /* webPreferences.contextIsolation false:
                                         * the preload runs in the page's world */
+        guint32 ipc_max_payload;     /* bytes an IPC message may have; 0: the default */
         const char *node_mode;       /* NULL, "preload" (Node in the preload) or
                                       * "page" (nodeIntegration) */
         gboolean console_to_stdout;  /* page console → stdout (debugging) */
@@ -60,6 +61,9 @@ void app_window_set_position(AppWindow *self, int x, int y);
 
 void app_window_load_url(AppWindow *self, const char *url);
 void app_window_set_visible(AppWindow *self, gboolean visible);
+
+/* The largest IPC message this window sends or takes, in bytes. */
+guint32 app_window_ipc_limit(AppWindow *self);
 
 /* Deliver webContents.send(channel, ...args) to the preload's ipcRenderer
  * listeners, in order; `payload` is the framed args (`size` bytes).

@@ -38,6 +38,7 @@ static gboolean arg_hidden;
 static char *arg_preload;
 static gboolean arg_no_context_isolation;
 static char *arg_node;
+static int arg_ipc_max_message;
 static char *arg_data_dir;
 static char *arg_cache_dir;
 static char *arg_options;
@@ -59,6 +60,8 @@ static const GOptionEntry option_entries[] = {
           "Run the preload in the page's own world (webPreferences.contextIsolation: false)", NULL },
         { "node", 0, 0, G_OPTION_ARG_STRING, &arg_node,
           "Where Node reaches: 'page' (webPreferences.nodeIntegration) or 'preload' (sandbox: false)", "WHERE" },
+        { "ipc-max-message", 0, 0, G_OPTION_ARG_INT, &arg_ipc_max_message,
+          "Largest IPC message in bytes (default 8 MiB)", "BYTES" },
         { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &arg_data_dir, "Website data of the app", "DIR" },
         { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &arg_cache_dir, "Website cache of the app", "DIR" },
         { "options", 0, 0, G_OPTION_ARG_STRING, &arg_options,
@@ -120,6 +123,13 @@ static gboolean parse_arguments(int *argc, char ***argv, GError **error) {
                 }
         }
 
+        if (arg_ipc_max_message != 0 &&
+            (arg_ipc_max_message < (int) APPD_IPC_LIMIT_FLOOR || arg_ipc_max_message > (int) APPD_IPC_LIMIT_CEILING)) {
+                g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                            "--ipc-max-message must be from %u to %u bytes", APPD_IPC_LIMIT_FLOOR,
+                            APPD_IPC_LIMIT_CEILING);
+                return FALSE;
+        }
         if (arg_node && !g_str_equal(arg_node, "page") && !g_str_equal(arg_node, "preload")) {
                 g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                             "--node takes 'page' or 'preload', not %s", arg_node);
@@ -271,6 +281,7 @@ int main(int argc, char *argv[]) {
                 .preload_source = preload_source,
                 .no_context_isolation = arg_no_context_isolation,
                 .node_mode = arg_node,
+                .ipc_max_payload = (guint32) arg_ipc_max_message,
                 .console_to_stdout = env_is_true("APPD_RENDERER_CONSOLE"),
                 .developer_extras = env_is_true("APPD_RENDERER_INSPECTOR"),
         };

@@ -30,8 +30,8 @@
   const messageHandlers = window.webkit && window.webkit.messageHandlers;
   // Replaced by the renderer with a random secret when it starts.
   const SYNC_TOKEN = '__APPD_TOKEN__';
-  // As the daemon's APPD_IPC_MAX_PAYLOAD.
-  const IPC_MAX_PAYLOAD = 8 * 1024 * 1024;
+  // The daemon's limit, which the renderer passes on.
+  const IPC_MAX_PAYLOAD = options && options.ipcMaxPayload > 0 ? options.ipcMaxPayload : 8 * 1024 * 1024;
 
   // appd's own page-side code talks to the main process on this channel
   // (node-link.js); the public API refuses it and every 'appd:' name.

@@ -265,6 +265,7 @@ static int method_Send(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         const char *channel;
         const void *payload;
         size_t size;
+        guint32 limit;
         int r;
 
         r = sd_bus_message_read(m, "s", &channel);
@@ -277,9 +278,10 @@ static int method_Send(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         if (!*channel || strlen(channel) > VIEW_LINK_MAX_CHANNEL)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS,
                                          "Channel must be 1–%d bytes", VIEW_LINK_MAX_CHANNEL);
-        if (size > APPD_IPC_MAX_PAYLOAD)
+        limit = link->window ? app_window_ipc_limit(link->window) : APPD_IPC_MAX_PAYLOAD;
+        if (size > limit)
                 return sd_bus_error_setf(ret_error, APPD_ERROR_TOO_LARGE,
-                                         "Payload of %zu bytes exceeds %u", size, APPD_IPC_MAX_PAYLOAD);
+                                         "Payload of %zu bytes exceeds %u", size, limit);
 
         if (link->window)
                 app_window_send_ipc(link->window, channel, size > 0 ? payload : "", size);

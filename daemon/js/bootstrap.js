@@ -88,6 +88,7 @@ function start(appId, specText) {
         mainPath: spec.mainPath,
         userDataDir: spec.userDataDir,
         args: spec.args,
+        ipcMaxPayload: spec.ipcMaxPayload,
         windowStates: typeof spec.windowStates === 'string' ? spec.windowStates : '{}',
         windowCounter,
         electronSource: binding.electronSource,

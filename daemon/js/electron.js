@@ -1617,9 +1617,9 @@
   // bytes.  See docs/ipc.md.
 
   const codec = ctx.codec;
-  // The daemon refuses larger payloads (APPD_IPC_MAX_PAYLOAD); saying so
-  // here beats a message that silently never arrives.
-  const IPC_MAX_PAYLOAD = 8 * 1024 * 1024;
+  // The daemon refuses larger payloads (its configured limit, 8 MiB by
+  // default); saying so here beats a message that silently never arrives.
+  const IPC_MAX_PAYLOAD = ctx.ipcMaxPayload > 0 ? ctx.ipcMaxPayload : 8 * 1024 * 1024;
 
   function ipcFrame(args) {
     const bytes = codec.frame(codec.encode(args));

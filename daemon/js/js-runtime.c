@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 #include <node_api.h>
 
+#include "appd-protocol.h"
 #include "node-shim.h"
 #include "bootstrap-js.h"
 #include "electron-js.h"
@@ -704,6 +705,8 @@ static char *js_app_spec_to_json(const JsAppSpec *spec) {
         for (const char *const *a = spec->args; a && *a; a++)
                 json_builder_add_string_value(builder, *a);
         json_builder_end_array(builder);
+        json_builder_set_member_name(builder, "ipcMaxPayload");
+        json_builder_add_int_value(builder, spec->ipc_max_payload ? spec->ipc_max_payload : APPD_IPC_MAX_PAYLOAD);
         json_builder_set_member_name(builder, "maxOldGenerationMb");
         json_builder_add_int_value(builder, spec->max_old_generation_mb);
         /* As text: the Worker parses it, so a bad value fails that app only. */

@@ -53,6 +53,7 @@ typedef struct {
          * width, height, maximized}) for workerData.windowStates; NULL for
          * none.  Malformed text gives {} and a message on the app's stderr. */
         const char *window_states_json;
+        unsigned ipc_max_payload; /* bytes an IPC message may have; 0: APPD_IPC_MAX_PAYLOAD */
 } JsAppSpec;
 
 /* Start the js thread and the bootstrap environment; waits until it is up

@@ -36,6 +36,7 @@ const electron = makeElectron(require, {
   appDir: spec.appDir,
   userDataDir: spec.userDataDir,
   windowCounter: spec.windowCounter,
+  ipcMaxPayload: spec.ipcMaxPayload,
   windowStates: parseWindowStates(spec.windowStates || '{}'),
   codec,
   // bytes: a Uint8Array of IPC payload to attach, moved rather than copied

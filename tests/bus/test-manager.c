@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "harness.h"
 
@@ -301,6 +302,27 @@ static void test_second_daemon_refused(void) {
         g_assert_nonnull(strstr(err, "another appd is running"));
 }
 
+/* A bad APPD_IPC_MAX_MESSAGE stops appd before it takes the bus name,
+ * saying what it wants. */
+static void test_bad_ipc_limit(void) {
+        const char *values[] = { "12", "lots", "99999999999", "-1" };
+
+        for (size_t i = 0; i < G_N_ELEMENTS(values); i++) {
+                g_autoptr(GError) error = NULL;
+                g_autofree char *out = NULL, *err = NULL;
+                g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "APPD_IPC_MAX_MESSAGE", values[i], TRUE);
+                const char *argv[] = { APPD_BIN, NULL };
+                int status;
+
+                g_assert_true(g_spawn_sync(NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                                           &err, &status, &error));
+                g_assert_no_error(error);
+                g_assert_true(WIFEXITED(status));
+                g_assert_cmpint(WEXITSTATUS(status), ==, 2);
+                g_assert_nonnull(strstr(err, "APPD_IPC_MAX_MESSAGE must be a number of bytes from 4096 to"));
+        }
+}
+
 int main(int argc, char **argv) {
         int r;
 
@@ -319,6 +341,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/manager/oom-beside-other", test_oom_beside_other);
         g_test_add_func("/manager/hostile-caller", test_hostile_caller);
         g_test_add_func("/manager/second-daemon-refused", test_second_daemon_refused);
+        g_test_add_func("/manager/bad-ipc-limit", test_bad_ipc_limit);
 
         r = g_test_run();
         if (h)

@@ -11,6 +11,20 @@ static void test_app(gconstpointer name) {
         harness_run_app(h, name, NULL);
 }
 
+/* The limits app again, under a daemon configured with a 1 MiB limit: the
+ * page, the renderer and the main script all hold to that one. */
+static void test_configured_limit(void) {
+        const char *env[] = { "APPD_IPC_MAX_MESSAGE=1048576", NULL };
+        const char *args[] = { "--limit=1048576", NULL };
+        Harness *configured;
+
+        harness_stop(h);
+        configured = harness_start_with(RENDERER_BIN, env);
+        harness_run_app(configured, "ipc-limits", args);
+        harness_stop(configured);
+        h = harness_start();
+}
+
 int main(int argc, char **argv) {
         static const char *const apps[] = {
                 "ipc-basics", "ipc-payloads", "ipc-context-bridge", "ipc-limits", "node-pages", "remote-module",
@@ -22,6 +36,7 @@ int main(int argc, char **argv) {
                 g_autofree char *path = g_strdup_printf("/ipc/%s", apps[i]);
                 g_test_add_data_func(path, apps[i], test_app);
         }
+        g_test_add_func("/ipc/configured-limit", test_configured_limit);
         h = harness_start();
         r = g_test_run();
         harness_stop(h);
