@@ -136,6 +136,21 @@ static int manager_call(sd_bus *bus, sd_bus_message *call, const char *what,
         return 0;
 }
 
+/* A Manager method without arguments, on a new connection: what the
+ * listing verbs do. */
+static int manager_list(const char *member, const char *what, sd_bus **ret_bus, sd_bus_message **ret_reply) {
+        g_autoptr(sd_bus_message) call = NULL;
+        int r;
+
+        r = bus_connect(ret_bus);
+        if (r < 0)
+                return r;
+        r = manager_new_call(*ret_bus, member, &call);
+        if (r < 0)
+                return r;
+        return manager_call(*ret_bus, call, what, ret_reply);
+}
+
 /* ---- output ------------------------------------------------------------- */
 
 /* Titles and URLs come from web pages: never let them move the cursor or
@@ -475,7 +490,7 @@ static int verb_open(int argc, char **argv) {
 /* ---- list, windows ------------------------------------------------------ */
 
 static int verb_list(int argc, char **argv) {
-        g_autoptr(sd_bus_message) call = NULL, reply = NULL;
+        g_autoptr(sd_bus_message) reply = NULL;
         g_autoptr(JsonBuilder) json = json_builder_new();
         g_autoptr(sd_bus) bus = NULL;
         g_autoptr(Table) table = table_new("ID", "NAME", "VERSION", "STATE", "PATH", NULL);
@@ -483,13 +498,7 @@ static int verb_list(int argc, char **argv) {
         uint32_t n_windows;
         int r;
 
-        r = bus_connect(&bus);
-        if (r < 0)
-                return r;
-        r = manager_new_call(bus, "ListApps", &call);
-        if (r < 0)
-                return r;
-        r = manager_call(bus, call, "cannot list apps", &reply);
+        r = manager_list("ListApps", "cannot list apps", &bus, &reply);
         if (r < 0)
                 return r;
 
@@ -535,7 +544,7 @@ bad_reply:
 }
 
 static int verb_windows(int argc, char **argv) {
-        g_autoptr(sd_bus_message) call = NULL, reply = NULL;
+        g_autoptr(sd_bus_message) reply = NULL;
         g_autoptr(JsonBuilder) json = json_builder_new();
         g_autoptr(sd_bus) bus = NULL;
         g_autoptr(Table) table = table_new("ID", "APP", "VISIBLE", "TITLE", "URL", NULL);
@@ -543,13 +552,7 @@ static int verb_windows(int argc, char **argv) {
         uint32_t id;
         int visible, r;
 
-        r = bus_connect(&bus);
-        if (r < 0)
-                return r;
-        r = manager_new_call(bus, "ListWindows", &call);
-        if (r < 0)
-                return r;
-        r = manager_call(bus, call, "cannot list windows", &reply);
+        r = manager_list("ListWindows", "cannot list windows", &bus, &reply);
         if (r < 0)
                 return r;
 

@@ -47,4 +47,20 @@ async function rejection(promise) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-module.exports = { fail, deadline, check, same, waitFor, rejection, sleep };
+// For apps whose pages check themselves: gives report(name, problems).
+// The app fails at the first report with problems, or from a name not
+// listed, and ends with exit code 0 once every name has reported none.
+function reports(names) {
+  const pending = new Set(names);
+  return (name, problems) => {
+    if (!pending.has(name)) return fail(`unexpected report from ${name}`);
+    if (!Array.isArray(problems) || problems.length > 0) return fail(`${name}: ${[].concat(problems).join('; ')}`);
+    pending.delete(name);
+    if (pending.size === 0) {
+      console.log('ok');
+      app.exit(0);
+    }
+  };
+}
+
+module.exports = { fail, deadline, check, same, waitFor, rejection, sleep, reports };

@@ -3,7 +3,7 @@
 // gives them to the preload; the default gives neither.  Each page checks
 // itself and reports problems (or none) with its mode.
 const { app, BrowserWindow, ipcMain } = require('electron');
-const { fail, deadline } = require('../lib/checks.js');
+const { deadline, reports } = require('../lib/checks.js');
 const path = require('path');
 
 deadline(40000);
@@ -19,17 +19,7 @@ const modes = {
   sandboxed: { preload: path.join(__dirname, 'preload.js') },
 };
 const withPreload = Object.keys(modes).filter((mode) => modes[mode].preload);
-const pending = new Set([...Object.keys(modes), 'plain', ...withPreload.map((mode) => `${mode}:webframe`)]);
-
-function report(mode, problems) {
-  if (!pending.has(mode)) return fail(`unexpected report from ${mode}`);
-  if (!Array.isArray(problems) || problems.length > 0) return fail(`${mode}: ${problems.join('; ')}`);
-  pending.delete(mode);
-  if (pending.size === 0) {
-    console.log('ok');
-    app.exit(0);
-  }
-}
+const report = reports([...Object.keys(modes), 'plain', ...withPreload.map((mode) => `${mode}:webframe`)]);
 
 app.whenReady().then(() => {
   ipcMain.on('report', (event, mode, problems) => report(mode, problems));

@@ -4,7 +4,7 @@
 // process lets go of objects when the page drops its proxies.
 const { app, BrowserWindow, ipcMain } = require('electron');
 const remoteMain = require('@electron/remote/main');
-const { fail, deadline } = require('../lib/checks.js');
+const { deadline, reports } = require('../lib/checks.js');
 const path = require('path');
 
 deadline(60000);
@@ -37,17 +37,7 @@ global.callBack = (callback, value) => {
   return 'scheduled';
 };
 
-const pending = new Set(['enabled', 'disabled', 'preload']);
-
-function finish(mode, problems) {
-  if (!pending.has(mode)) return fail(`unexpected report from ${mode}`);
-  if (problems.length > 0) return fail(`${mode}: ${problems.join('; ')}`);
-  pending.delete(mode);
-  if (pending.size === 0) {
-    console.log('ok');
-    app.exit(0);
-  }
-}
+const finish = reports(['enabled', 'disabled', 'preload']);
 
 let garbage = [];
 // Allocates until V8 collects, then counts the Things still alive.
