@@ -30,6 +30,9 @@
 /* Requests under this path are IPC, never the app's files. */
 #define IPC_PATH_PREFIX     "/__appd/"
 #define IPC_SEND_SYNC_PATH  IPC_PATH_PREFIX "send-sync"
+#define IPC_INVOKE_PATH     IPC_PATH_PREFIX "invoke"
+/* Page messages that may wait behind one whose body is being read. */
+#define IPC_MAX_OUTGOING    1024
 #define IPC_TOKEN_HEADER    "X-Appd-Token"
 #define IPC_TOKEN_PLACEHOLDER "__APPD_TOKEN__"
 #define IPC_TOKEN_BYTES     32
@@ -70,6 +73,7 @@ struct _AppWindow {
          * page's own scripts never see it.  Hex, per process. */
         char ipc_token[IPC_TOKEN_BYTES * 2 + 1];
         guint invokes;           /* ipcRenderer.invoke() calls awaiting appd */
+        GQueue outgoing;         /* Outgoing: page messages on their way to appd, in order */
         gboolean ready_sent;
         /* WebKit reports FINISHED after a failed load too; the daemon must
          * see either a failure or a finish, not both. */
@@ -612,10 +616,88 @@ static void ipc_error_report(AppWindow *self, const char *channel, const char *m
                                                        NULL, NULL, ipc_script_done_cb, (gpointer) "an IPC error");
 }
 
+/* ---- page → daemon, in order --------------------------------------- */
+
+/* The page's messages reach appd in the order the page sent them, though
+ * they come two ways (script messages, and requests whose bodies are read
+ * later): each takes its place here as it arrives and leaves once it and
+ * all before it are ready. */
+typedef struct {
+        guint signal;                   /* SIGNAL_IPC_MESSAGE, _INVOKE or _SEND_SYNC */
+        char *channel;
+        GBytes *payload;                /* the frame once ready; NULL: dropped */
+        gboolean ready;
+        GAsyncReadyCallback callback;   /* invoke and sendSync: where the answer goes */
+        gpointer user_data;
+} Outgoing;
+
+static void outgoing_free(Outgoing *o) {
+        g_free(o->channel);
+        g_clear_pointer(&o->payload, g_bytes_unref);
+        g_free(o);
+}
+
+static void outgoing_forward(AppWindow *self, Outgoing *o) {
+        g_autoptr(GTask) task = NULL;
+        gboolean handled = FALSE;
+
+        if (o->signal == SIGNAL_IPC_MESSAGE) {
+                g_signal_emit(self, signals[SIGNAL_IPC_MESSAGE], 0, o->channel, o->payload);
+                return;
+        }
+        task = g_task_new(self, NULL, o->callback, o->user_data);
+        g_task_set_source_tag(task, outgoing_forward);
+        g_signal_emit(self, signals[o->signal], 0, o->channel, o->payload, task, &handled);
+        if (handled)
+                return;
+        if (o->signal == SIGNAL_IPC_INVOKE)
+                g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                                        "Error invoking remote method '%s': not connected to appd", o->channel);
+        else
+                g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                                        "sendSync('%s'): not connected to appd", o->channel);
+}
+
+static void outgoing_flush(AppWindow *self) {
+        Outgoing *o;
+
+        while ((o = g_queue_peek_head(&self->outgoing)) && o->ready) {
+                g_queue_pop_head(&self->outgoing);
+                if (o->payload)
+                        outgoing_forward(self, o);
+                outgoing_free(o);
+        }
+}
+
+/* Takes a place in the queue; NULL when the page has too many messages
+ * waiting behind one whose body is still being read. */
+static Outgoing *outgoing_push(AppWindow *self, guint signal, const char *channel, GAsyncReadyCallback callback,
+                               gpointer user_data) {
+        Outgoing *o;
+
+        if (self->outgoing.length >= IPC_MAX_OUTGOING)
+                return NULL;
+        o = g_new0(Outgoing, 1);
+        o->signal = signal;
+        o->channel = g_strdup(channel);
+        o->callback = callback;
+        o->user_data = user_data;
+        g_queue_push_tail(&self->outgoing, o);
+        return o;
+}
+
+/* payload NULL: the message was refused (and answered) on the way. */
+static void outgoing_ready(AppWindow *self, Outgoing *o, GBytes *payload) {
+        o->payload = payload ? g_bytes_ref(payload) : NULL;
+        o->ready = TRUE;
+        outgoing_flush(self);
+}
+
 static void content_ipc_message_cb(WebKitUserContentManager *manager, JSCValue *message, AppWindow *self) {
         g_autoptr(GError) error = NULL;
         g_autoptr(GBytes) payload = NULL;
         g_autofree char *channel = NULL;
+        Outgoing *o;
 
         if (!ipc_message_read(message, self->ipc_max_payload, &channel, &payload, &error)) {
                 g_message("Dropping ipc message%s%s: %s", channel ? " on " : "", channel ? channel : "",
@@ -623,7 +705,13 @@ static void content_ipc_message_cb(WebKitUserContentManager *manager, JSCValue *
                 ipc_error_report(self, channel, error->message);
                 return;
         }
-        g_signal_emit(self, signals[SIGNAL_IPC_MESSAGE], 0, channel, payload);
+        o = outgoing_push(self, SIGNAL_IPC_MESSAGE, channel, NULL, NULL);
+        if (!o) {
+                g_message("Dropping ipc message on %s: too many waiting", channel);
+                ipc_error_report(self, channel, "too many messages are waiting");
+                return;
+        }
+        outgoing_ready(self, o, payload);
 }
 
 typedef struct {
@@ -663,10 +751,9 @@ static gboolean content_invoke_message_cb(WebKitUserContentManager *manager, JSC
                                           WebKitScriptMessageReply *reply, AppWindow *self) {
         g_autoptr(GError) error = NULL;
         g_autoptr(GBytes) payload = NULL;
-        g_autoptr(GTask) task = NULL;
         g_autofree char *channel = NULL;
-        gboolean handled = FALSE;
         InvokeJob *job;
+        Outgoing *o;
 
         if (!ipc_message_read(message, self->ipc_max_payload, &channel, &payload, &error)) {
                 webkit_script_message_reply_return_error_message(reply, error->message);
@@ -685,32 +772,42 @@ static gboolean content_invoke_message_cb(WebKitUserContentManager *manager, JSC
         job = g_new0(InvokeJob, 1);
         job->reply = webkit_script_message_reply_ref(reply);
         job->context = g_object_ref(jsc_value_get_context(message));
+        o = outgoing_push(self, SIGNAL_IPC_INVOKE, channel, ipc_invoke_done_cb, job);
+        if (!o) {
+                webkit_script_message_reply_return_error_message(reply, "Error invoking remote method: too many "
+                                                                        "messages are waiting");
+                invoke_job_free(job);
+                return TRUE;
+        }
         self->invokes++;
-        task = g_task_new(self, NULL, ipc_invoke_done_cb, job);
-        g_task_set_source_tag(task, content_invoke_message_cb);
-        g_signal_emit(self, signals[SIGNAL_IPC_INVOKE], 0, channel, payload, task, &handled);
-        if (!handled)
-                g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                                        "Error invoking remote method '%s': not connected to appd", channel);
+        outgoing_ready(self, o, payload);
         return TRUE;
 }
 
-/* ---- ipcRenderer.sendSync ------------------------------------------- */
+/* ---- sendSync and invoke as requests -------------------------------- */
 
 /* A script message cannot block the page, so sendSync is a synchronous
- * XMLHttpRequest to the page's own app:// origin, answered here.  The
- * token keeps the page's own scripts (which share the origin but not the
- * preload's world) from posting. */
+ * XMLHttpRequest to the page's own app:// origin, answered here; invoke
+ * is a fetch() the same way, which carries bytes where a script message
+ * needs base64 text.  The token keeps the page's own scripts (which share
+ * the origin but not the preload's world) from posting. */
 
 typedef struct {
         AppWindow *self;
         WebKitURISchemeRequest *request;
+        gboolean invoke;        /* POST /__appd/invoke, else send-sync */
+        Outgoing *outgoing;     /* its place in the queue to appd until the body is read */
         char *channel;
         GInputStream *body;
         GByteArray *data;
 } SyncJob;
 
 static void sync_job_free(SyncJob *job) {
+        /* Still queued: it was refused before it was whole. */
+        if (job->outgoing)
+                outgoing_ready(job->self, job->outgoing, NULL);
+        if (job->invoke)
+                job->self->invokes--;
         g_object_unref(job->self);
         g_object_unref(job->request);
         g_free(job->channel);
@@ -727,9 +824,19 @@ static void ipc_request_finish(WebKitURISchemeRequest *request, guint status, co
         g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes(body);
         g_autoptr(WebKitURISchemeResponse) response = NULL;
 
+        SoupMessageHeaders *asked = webkit_uri_scheme_request_get_http_headers(request);
+        const char *origin = asked ? soup_message_headers_get_one(asked, "Origin") : NULL;
+
         response = webkit_uri_scheme_response_new(stream, (gint64) g_bytes_get_size(body));
         webkit_uri_scheme_response_set_status(response, status, NULL);
         webkit_uri_scheme_response_set_content_type(response, content_type);
+        /* fetch() from the page's own app:// origin needs the grant (as in
+         * scheme_open_done_cb); the token, not the origin, is the check. */
+        if (origin && g_str_has_prefix(origin, APP_SCHEME "://")) {
+                SoupMessageHeaders *headers = soup_message_headers_new(SOUP_MESSAGE_HEADERS_RESPONSE);
+                soup_message_headers_append(headers, "Access-Control-Allow-Origin", origin);
+                webkit_uri_scheme_response_set_http_headers(response, headers);
+        }
         webkit_uri_scheme_request_finish_with_response(request, response);
 }
 
@@ -759,20 +866,36 @@ static void ipc_send_sync_done_cb(GObject *source, GAsyncResult *result, gpointe
         ipc_request_finish(job->request, 200, "application/octet-stream", bytes);
 }
 
-static void ipc_send_sync_call(SyncJob *job) {
-        g_autoptr(GTask) task = NULL;
-        g_autoptr(GBytes) payload = NULL;
-        AppWindow *self = job->self;
-        gboolean handled = FALSE;
-        char *channel = job->channel;
+/* The window goes: what still waits in the queue to appd is answered
+ * with an error, and requests whose bodies are still being read learn
+ * that they have no place any more. */
+static void outgoing_abandon(AppWindow *self) {
+        Outgoing *o;
 
-        payload = g_byte_array_free_to_bytes(g_steal_pointer(&job->data));
-        task = g_task_new(self, NULL, ipc_send_sync_done_cb, job);
-        g_task_set_source_tag(task, ipc_send_sync_call);
-        g_signal_emit(self, signals[SIGNAL_IPC_SEND_SYNC], 0, channel, payload, task, &handled);
-        if (!handled)
-                g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                                        "sendSync('%s'): not connected to appd", channel);
+        while ((o = g_queue_pop_head(&self->outgoing))) {
+                if (!o->ready && o->callback == ipc_send_sync_done_cb)
+                        ((SyncJob *) o->user_data)->outgoing = NULL;
+                else if (o->ready && o->payload && o->callback) {
+                        g_autoptr(GTask) task = g_task_new(self, NULL, o->callback, o->user_data);
+                        g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_CLOSED, "The window is closing");
+                }
+                outgoing_free(o);
+        }
+}
+
+/* The body is whole: the request takes its turn in the queue to appd,
+ * which then owns the job (ipc_send_sync_done_cb frees it). */
+static void ipc_request_ready(SyncJob *job) {
+        g_autoptr(GBytes) payload = g_byte_array_free_to_bytes(g_steal_pointer(&job->data));
+        Outgoing *o = g_steal_pointer(&job->outgoing);
+
+        if (!o) {
+                /* The window let go of the queue (outgoing_abandon). */
+                ipc_request_fail(job->request, 503, "The window is closing");
+                sync_job_free(job);
+                return;
+        }
+        outgoing_ready(job->self, o, payload);
 }
 
 static void ipc_body_read_cb(GObject *source, GAsyncResult *result, gpointer user_data) {
@@ -789,7 +912,7 @@ static void ipc_body_read_cb(GObject *source, GAsyncResult *result, gpointer use
         }
         data = g_bytes_get_data(chunk, &size);
         if (size == 0) {
-                ipc_send_sync_call(g_steal_pointer(&job));
+                ipc_request_ready(g_steal_pointer(&job));
                 return;
         }
         g_byte_array_append(job->data, data, size);
@@ -856,7 +979,7 @@ static void ipc_request_start(AppWindow *self, WebKitURISchemeRequest *request) 
                 ipc_request_fail(request, 403, "Forbidden");
                 return;
         }
-        if (!g_str_equal(path, IPC_SEND_SYNC_PATH)) {
+        if (!g_str_equal(path, IPC_SEND_SYNC_PATH) && !g_str_equal(path, IPC_INVOKE_PATH)) {
                 ipc_request_fail(request, 404, "No IPC at %s", path);
                 return;
         }
@@ -866,15 +989,31 @@ static void ipc_request_start(AppWindow *self, WebKitURISchemeRequest *request) 
                 return;
         }
 
+        /* As for invokes by script message: the page runs out here. */
+        if (g_str_equal(path, IPC_INVOKE_PATH) && self->invokes >= IPC_MAX_INVOKES) {
+                ipc_request_fail(request, 429, "Error invoking remote method '%s': more than %d invokes are waiting",
+                                 channel, IPC_MAX_INVOKES);
+                return;
+        }
+
         job = g_new0(SyncJob, 1);
         job->self = g_object_ref(self);
         job->request = g_object_ref(request);
+        job->outgoing = outgoing_push(self, g_str_equal(path, IPC_INVOKE_PATH) ? SIGNAL_IPC_INVOKE : SIGNAL_IPC_SEND_SYNC,
+                                      channel, ipc_send_sync_done_cb, job);
+        if (!job->outgoing) {
+                ipc_request_fail(request, 429, "Too many IPC messages are waiting");
+                return;
+        }
+        job->invoke = g_str_equal(path, IPC_INVOKE_PATH);
+        if (job->invoke)
+                self->invokes++;
         job->channel = g_steal_pointer(&channel);
         job->data = g_byte_array_new();
         /* No stream for an empty body. */
         job->body = webkit_uri_scheme_request_get_http_body(request);
         if (!job->body) {
-                ipc_send_sync_call(g_steal_pointer(&job));
+                ipc_request_ready(g_steal_pointer(&job));
                 return;
         }
         body = job->body;
@@ -2209,6 +2348,7 @@ static void app_window_dispose(GObject *object) {
         g_clear_object(&self->icon);
         g_clear_pointer(&self->committed_uri, g_free);
         g_clear_pointer(&self->node_mode, g_free);
+        outgoing_abandon(self);
 
         G_OBJECT_CLASS(app_window_parent_class)->dispose(object);
 }

@@ -13,9 +13,11 @@
  *
  * Transport (docs/ipc.md):
  *   send      messageHandlers.appdIpc.postMessage({channel, payload})
- *   invoke    messageHandlers.appdInvoke.postMessage({channel, payload}),
- *             whose reply is the framed result (base64), or an error with
- *             the text
+ *   invoke    on app:// pages, fetch() POST to /__appd/invoke carrying
+ *             the token, the frame as the body and the result frame as the
+ *             response; elsewhere messageHandlers.appdInvoke.postMessage(
+ *             {channel, payload}), whose reply is the framed result
+ *             (base64), or an error with the text
  *   sendSync  a synchronous XHR to /__appd/send-sync carrying a token only
  *             this script knows
  *   daemon → page: the renderer calls __appdDispatch(channel, bytes)
@@ -95,6 +97,11 @@
     return h;
   }
 
+  // Requests to /__appd/ on the page's own app:// origin reach the
+  // renderer; elsewhere they would go to a web server.
+  const requestsWork = typeof location === 'object' && location.protocol === 'app:';
+  const fetchFn = typeof fetch === 'function' ? fetch.bind(globalThis) : null;
+
   // The synchronous round trip behind sendSync: the framed arguments in,
   // the first decoded result out.
   function sendSyncFramed(channel, payload) {
@@ -134,6 +141,15 @@
     async invoke(channel, ...args) {
       checkChannel(channel);
       const payload = frameArgs(args);
+      if (requestsWork) {
+        const response = await fetchFn('/__appd/invoke?channel=' + encodeURIComponent(channel), {
+          method: 'POST',
+          headers: { 'X-Appd-Token': SYNC_TOKEN },
+          body: payload,
+        });
+        if (!response.ok) throw new Error(await response.text());
+        return unframeArgs(new Uint8Array(await response.arrayBuffer()))[0];
+      }
       let reply;
       try {
         reply = await handler('appdInvoke').postMessage({ channel, payload: toBase64(payload) });

@@ -27,7 +27,7 @@ static void test_configured_limit(void) {
 
 int main(int argc, char **argv) {
         static const char *const apps[] = {
-                "ipc-basics", "ipc-payloads", "ipc-context-bridge", "ipc-limits", "node-pages", "remote-module",
+                "ipc-basics", "ipc-payloads", "ipc-context-bridge", "ipc-limits", "ipc-order", "node-pages", "remote-module",
         };
         int r;
 
