@@ -19,7 +19,8 @@
   // Requests and messages to the page travel on this channel; the page's
   // public ipcRenderer refuses it, and ipcMain never sees it.
   const CHANNEL = 'appd:rpc';
-  // What one page may hold at once; past it, requests fail for that page.
+  // What one page may hold at once (objects, and page functions held
+  // here); past it, requests fail for that page.
   const MAX_OBJECTS = 65536;
   // A module source a page may load through require().
   const MAX_SOURCE = 4 * 1024 * 1024;
@@ -242,6 +243,8 @@
       entry.count++;
       return known;
     }
+    if (cx.callbacks.size >= MAX_OBJECTS)
+      throw requestError(`This page has handed ${MAX_OBJECTS} functions to the main process already`);
     const proxy = function (...args) {
       if (!cx.alive || cx.wc.isDestroyed())
         throw new Error('Attempting to call a function in a renderer window that has been closed or released.');
