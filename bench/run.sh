@@ -16,10 +16,14 @@ if [ ! -x build/bench/appd-bench-floor ]; then
     if [ ! -f build-bench/build.ninja ]; then
         cmake -S . -B build-bench -G Ninja -DAPPD_PARTS="protocol;bench"
     fi
-    ninja -C build-bench appd-bench-floor appd-bench-latency
+    ninja -C build-bench appd-bench-floor appd-bench-latency appd-bench-ipc-floor
 fi
 
 # Debian's python3: the PyGObject peer needs its gi module.
-exec /usr/bin/python3 bench/run.py --build build \
+/usr/bin/python3 bench/run.py --build build \
     --floor "$bench_build/bench/appd-bench-floor" \
     --latency "$bench_build/bench/appd-bench-latency" "$@"
+echo
+# IPC round trips against the bare WebKit floor (its own table).
+case " $* " in *" --smoke "*) ipc_args=--smoke ;; *) ipc_args= ;; esac
+exec /usr/bin/python3 bench/ipc.py --build build --floor "$bench_build/bench/appd-bench-ipc-floor" $ipc_args
