@@ -1074,6 +1074,32 @@ static void ipc_token_init(AppWindow *self) {
                 g_snprintf(self->ipc_token + 2 * i, 3, "%02x", random[i]);
 }
 
+/* What a sandboxed preload's process.env holds: the session's locale,
+ * user and desktop, as a JavaScript object literal.  With Node, process.env
+ * is the main process's whole environment instead. */
+static void preload_env_append(GString *s) {
+        static const char *const names[] = {
+                "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LOGNAME", "USER", "TZ",
+                "XDG_CURRENT_DESKTOP", "XDG_SESSION_TYPE", "DESKTOP_SESSION",
+        };
+        gboolean first = TRUE;
+
+        g_string_append_c(s, '{');
+        for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+                const char *value = g_getenv(names[i]);
+
+                if (!value || !g_utf8_validate(value, -1, NULL))
+                        continue;
+                if (!first)
+                        g_string_append(s, ", ");
+                first = FALSE;
+                js_string_append(s, names[i], strlen(names[i]));
+                g_string_append(s, ": ");
+                js_string_append(s, value, strlen(value));
+        }
+        g_string_append_c(s, '}');
+}
+
 /* ipc-codec.js, then the bridge (a function expression) called with the
  * versions and options, then the app's preload in a function of its own
  * with require and process in scope — a CommonJS module in spirit. */
@@ -1127,7 +1153,15 @@ static char *preload_script_build(AppWindow *self, const char *preload_path, con
                 js_string_append(s, preload_path, strlen(preload_path));
         else
                 g_string_append(s, "null");
-        g_string_append(s, " }));\n");
+        g_string_append(s, ", env: ");
+        preload_env_append(s);
+        g_string_append(s, ", argv: [");
+        {
+                g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+                if (exe && g_utf8_validate(exe, -1, NULL))
+                        js_string_append(s, exe, strlen(exe));
+        }
+        g_string_append(s, "] }));\n");
         if (self->ipc_world)
                 g_string_append(s, "});\n");
         if (uri && !strpbrk(uri, "\r\n"))

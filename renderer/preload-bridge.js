@@ -501,8 +501,9 @@
         type: 'renderer',
         contextIsolated,
         sandboxed: true,
-        env: {},
-        argv: [],
+        // A few of the session's variables, and the renderer program.
+        env: Object.freeze(Object.assign({}, options && options.env)),
+        argv: Object.freeze(options && Array.isArray(options.argv) ? options.argv.slice() : []),
       });
     }
     const info = nodeInfo.process;

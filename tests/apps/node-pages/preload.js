@@ -32,6 +32,10 @@ if (mode === 'sandboxed') {
   throws(() => require('fs'), /Cannot find module 'fs'/, 'fs in a sandboxed preload');
   throws(() => require('./lib/greet.js'), /Cannot find module/, 'a file in a sandboxed preload');
   expect(process.sandboxed === true, 'process.sandboxed');
+  // A subset of the environment, not the main process's whole of it.
+  expect(typeof process.env.HOME === 'string' && process.env.PATH === undefined,
+         `process.env of a sandboxed preload: ${JSON.stringify(process.env)}`);
+  expect(process.argv.length === 1 && /appd-renderer$/.test(process.argv[0]), `process.argv: ${process.argv}`);
 } else {
   const fs = require('fs');
   const text = fs.readFileSync(require('path').join(__dirname, 'data.txt'), 'utf8');
