@@ -28,11 +28,20 @@
     }
 
     function request(op, fields) {
+      asked = true;
       const answer = link.call(Object.assign({ op, ctx: contextId }, fields));
       if (!answer || typeof answer !== 'object') throw new Error('Malformed answer from the main process');
       if (!answer.ok) throw fail(answer.error);
       return answer.value;
     }
+
+    // The page is going (or going into the back-forward cache): the main
+    // process lets go of all it holds for this page and stops calling its
+    // callbacks.  Only once something was asked of it.
+    let asked = false;
+    window.addEventListener('pagehide', () => {
+      if (asked) link.post({ op: 'release-context', ctx: contextId });
+    });
 
     // ---- proxies of main-process objects --------------------------------
 

@@ -475,7 +475,15 @@
   }
 
   // What the main process tells a page with Node at its start.
-  const nodeInfo = nodeMode ? runtime().init(location.href) : null;
+  let nodeInfo = null;
+  if (nodeMode) {
+    try {
+      nodeInfo = runtime().init(location.href);
+    } catch (err) {
+      // Pages not served from app:// have no synchronous path to appd.
+      console.error(`appd: Node is not available in this page: ${err.message}`);
+    }
+  }
   const preloadPath = options && typeof options.preloadPath === 'string' ? options.preloadPath : null;
 
   function sandboxedRequire(name) {

@@ -117,6 +117,15 @@
     }
   }
 
+  const watched = new WeakSet(); // webContents whose end closes their context
+
+  function closeContext(wc) {
+    const cx = contexts.get(wc);
+    if (!cx) return;
+    cx.close();
+    contexts.delete(wc);
+  }
+
   function contextFor(wc, id) {
     if (typeof id !== 'string' || id === '' || id.length > 64) throw requestError('Bad page context');
     let cx = contexts.get(wc);
@@ -125,6 +134,11 @@
     if (cx) cx.close();
     cx = new Context(wc, id);
     contexts.set(wc, cx);
+    if (!watched.has(wc)) {
+      watched.add(wc);
+      wc.on('render-process-gone', () => closeContext(wc));
+      wc.on('destroyed', () => closeContext(wc));
+    }
     return cx;
   }
 
@@ -246,9 +260,17 @@
     if (cx.callbacks.size >= MAX_OBJECTS)
       throw requestError(`This page has handed ${MAX_OBJECTS} functions to the main process already`);
     const proxy = function (...args) {
-      if (!cx.alive || cx.wc.isDestroyed())
-        throw new Error('Attempting to call a function in a renderer window that has been closed or released.');
-      cx.post({ op: 'callback', id, args: args.map((arg) => toMeta(cx, arg, true)) });
+      if (cx.alive && !cx.wc.isDestroyed()) {
+        cx.post({ op: 'callback', id, args: args.map((arg) => toMeta(cx, arg, true)) });
+        return;
+      }
+      // As @electron/remote does: a listener whose page is gone leaves
+      // the emitter it was added to, with a warning.
+      if (this && typeof this.eventNames === 'function' && typeof this.removeListener === 'function') {
+        for (const name of this.eventNames()) this.removeListener(name, proxy);
+      }
+      console.warn('Attempting to call a function in a renderer window that has been closed or released.' +
+                   (name ? ` Function provided here: ${name}` : ''));
     };
     Object.defineProperty(proxy, 'name', { value: typeof name === 'string' ? name : '' });
     const fresh = { ref: new WeakRef(proxy), count: 1 };
@@ -447,11 +469,15 @@
     }
   }
 
-  // Messages with no answer: the page let go of proxies.
+  // Messages with no answer: the page let go of proxies, or is going.
   function notify(wc, request) {
-    if (request.op !== 'release' || !Array.isArray(request.ids)) return;
     const cx = contexts.get(wc);
     if (!cx || cx.id !== request.ctx) return;
+    if (request.op === 'release-context') {
+      closeContext(wc);
+      return;
+    }
+    if (request.op !== 'release' || !Array.isArray(request.ids)) return;
     for (const pair of request.ids) {
       if (Array.isArray(pair) && Number.isSafeInteger(pair[0]) && Number.isSafeInteger(pair[1]))
         cx.release(pair[0], pair[1]);

@@ -37,7 +37,20 @@ global.callBack = (callback, value) => {
   return 'scheduled';
 };
 
-const finish = reports(['enabled', 'disabled', 'preload']);
+const finish = reports(['enabled', 'disabled', 'preload', 'stale-callback']);
+
+// After its checks the enabled page has a listener on its window; once
+// the page is gone, emitting calls it no more: it leaves the emitter.
+async function checkStaleCallback(win) {
+  const problems = [];
+  if (win.listenerCount('appd-test-event') !== 1)
+    problems.push(`the page's listener is not there: ${win.listenerCount('appd-test-event')}`);
+  await win.loadFile('index.html', { query: { mode: 'idle' } });
+  win.emit('appd-test-event', 'after the page went');
+  if (win.listenerCount('appd-test-event') !== 0)
+    problems.push(`a listener of a gone page stayed: ${win.listenerCount('appd-test-event')}`);
+  finish('stale-callback', problems);
+}
 
 let garbage = [];
 // Allocates until V8 collects, then counts the Things still alive.
@@ -48,7 +61,10 @@ ipcMain.handle('live-things', () => {
 });
 
 app.whenReady().then(() => {
-  ipcMain.on('report', (event, mode, problems) => finish(mode, problems));
+  ipcMain.on('report', (event, mode, problems) => {
+    finish(mode, problems);
+    if (mode === 'enabled' && problems.length === 0) checkStaleCallback(BrowserWindow.fromWebContents(event.sender));
+  });
   // Set by the page through a proxy of this window.
   ipcMain.on('check-title', (event) => {
     const title = BrowserWindow.fromWebContents(event.sender).getTitle();
