@@ -87,6 +87,7 @@ struct Window {
         GList *calls;            /* WindowCall*: View.Call replies awaited */
         guint n_calls;
         GHashTable *requests;    /* req → sd_bus_message*: Invoke/SendSync awaiting the app */
+        GPtrArray *page_links;   /* PageLink*: the web page's own connections (Host.OpenPageLink) */
         gint64 next_request;
         gboolean destroying;
 };

@@ -4,6 +4,7 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <systemd/sd-id128.h>
@@ -473,8 +474,122 @@ static int method_Event(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         return sd_bus_reply_method_return(m, NULL);
 }
 
+/* Serves the Host interface (vtable, for w) as the server end of a
+ * private connection on fd, which it takes (and closes on failure).
+ * *ret_slot: the vtable's slot, or NULL to tie it to the connection. */
+static int link_serve(int fd, const sd_bus_vtable *vtable, Window *w, sd_bus_slot **ret_slot, sd_bus **ret) {
+        g_autoptr(sd_bus) bus = NULL;
+        sd_id128_t server_id;
+        int r;
+
+        r = sd_bus_new(&bus);
+        if (r >= 0)
+                r = sd_bus_set_fd(bus, fd, fd);
+        if (r < 0) {
+                close(fd);
+                return r;
+        }
+        r = sd_id128_randomize(&server_id);
+        if (r >= 0)
+                r = sd_bus_set_server(bus, 1, server_id);
+        if (r >= 0)
+                r = sd_bus_set_anonymous(bus, 1);
+        if (r >= 0)
+                r = sd_bus_add_object_vtable(bus, ret_slot, APPD_HOST_PATH, APPD_HOST_IFACE, vtable, w);
+        if (r >= 0)
+                r = sd_bus_start(bus);
+        if (r < 0)
+                return r;
+        *ret = g_steal_pointer(&bus);
+        return 0;
+}
+
+/* --- page links: the web page's own connection to its window
+ *
+ * The renderer asks for one per web process (Host.OpenPageLink) and hands
+ * it to renderer/page-extension.c inside that process, so the page's IPC
+ * skips the renderer and WebKit's own messages.  On it the Host interface
+ * answers Send, Invoke and SendSync only, always for this window. */
+
+#define PAGE_LINKS_MAX 4
+#define PAGE_LINK_BUFFER (2 * 1024 * 1024)
+
+typedef struct {
+        sd_bus *bus;
+        guint source;
+} PageLink;
+
+static void page_link_free(gpointer data) {
+        PageLink *p = data;
+
+        if (p->source)
+                g_source_remove(p->source);
+        sd_bus_close(p->bus);
+        sd_bus_unref(p->bus);
+        g_free(p);
+}
+
+static void page_link_closed_cb(sd_bus *bus, int error, gpointer user_data) {
+        Window *w = user_data;
+
+        for (guint i = 0; i < w->page_links->len; i++) {
+                PageLink *p = g_ptr_array_index(w->page_links, i);
+
+                if (p->bus == bus) {
+                        /* Its source ends itself after this. */
+                        p->source = 0;
+                        g_ptr_array_remove_index(w->page_links, i);
+                        return;
+                }
+        }
+}
+
+static const sd_bus_vtable page_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD_WITH_ARGS("Invoke", SD_BUS_ARGS("s", channel, "ay", args),
+                                SD_BUS_RESULT("ay", result), method_Invoke, 0),
+        SD_BUS_METHOD_WITH_ARGS("SendSync", SD_BUS_ARGS("s", channel, "ay", args),
+                                SD_BUS_RESULT("ay", result), method_SendSync, 0),
+        SD_BUS_METHOD_WITH_ARGS("Send", SD_BUS_ARGS("s", channel, "ay", args), SD_BUS_NO_RESULT,
+                                method_Send, 0),
+        SD_BUS_VTABLE_END
+};
+
+static int method_OpenPageLink(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Window *w = userdata;
+        sd_bus *bus = NULL;
+        PageLink *p;
+        int pair[2], r;
+
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+                return sd_bus_error_set_errnof(error, errno, "Cannot make a page link: %m");
+        /* Room for a large message in one go, both ways, where the system
+         * allows (net.core.wmem_max); less is only slower. */
+        for (int i = 0; i < 2; i++)
+                (void) setsockopt(pair[i], SOL_SOCKET, SO_SNDBUF, &(int) { PAGE_LINK_BUFFER }, sizeof(int));
+        r = link_serve(pair[0], page_vtable, w, NULL, &bus);
+        if (r < 0) {
+                close(pair[1]);
+                return r;
+        }
+        /* A page of an older web process, or one that never used its
+         * link, makes room. */
+        if (w->page_links->len >= PAGE_LINKS_MAX)
+                g_ptr_array_remove_index(w->page_links, 0);
+        p = g_new0(PageLink, 1);
+        p->bus = bus;
+        p->source = bus_source_attach(p->bus, NULL, page_link_closed_cb, w);
+        g_ptr_array_add(w->page_links, p);
+
+        r = sd_bus_reply_method_return(m, "h", pair[1]);
+        close(pair[1]);
+        return r;
+}
+
 static const sd_bus_vtable host_vtable[] = {
         SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD_WITH_ARGS("OpenPageLink", SD_BUS_NO_ARGS, SD_BUS_RESULT("h", link),
+                                method_OpenPageLink, 0),
         SD_BUS_METHOD_WITH_ARGS("Ready", SD_BUS_ARGS("t", xid), SD_BUS_NO_RESULT,
                                 method_Ready, 0),
         SD_BUS_METHOD_WITH_ARGS("LoadChanged", SD_BUS_ARGS("s", event, "s", url),
@@ -601,6 +716,9 @@ static void window_link_close(Window *w) {
         if (w->requests)
                 g_hash_table_remove_all(w->requests);
         w->host_slot = sd_bus_slot_unref(w->host_slot);
+        /* The renderer's web processes go with it. */
+        if (w->page_links)
+                g_ptr_array_set_size(w->page_links, 0);
         if (w->link_source) {
                 g_source_remove(w->link_source);
                 w->link_source = 0;
@@ -680,8 +798,6 @@ static int window_spawn_renderer(Window *w) {
         Daemon *d = w->daemon;
         g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
         g_autofree char *data = NULL, *cache = NULL, *options = NULL;
-        g_autoptr(sd_bus) link = NULL;
-        sd_id128_t server_id;
         int fd = -1, r;
 
         data = app_subdir(d->data_dir, w->app->id);
@@ -722,27 +838,9 @@ static int window_spawn_renderer(Window *w) {
         if (r < 0)
                 return r;
 
-        r = sd_bus_new(&link);
-        if (r >= 0)
-                r = sd_bus_set_fd(link, fd, fd);
-        if (r < 0) {
-                close(fd);
-                goto fail;
-        }
-        fd = -1;
-        r = sd_id128_randomize(&server_id);
-        if (r >= 0)
-                r = sd_bus_set_server(link, 1, server_id);
-        if (r >= 0)
-                r = sd_bus_set_anonymous(link, 1);
-        if (r >= 0)
-                r = sd_bus_add_object_vtable(link, &w->host_slot, APPD_HOST_PATH,
-                                             APPD_HOST_IFACE, host_vtable, w);
-        if (r >= 0)
-                r = sd_bus_start(link);
+        r = link_serve(fd, host_vtable, w, &w->host_slot, &w->link);
         if (r < 0)
                 goto fail;
-        w->link = g_steal_pointer(&link);
         w->link_source = bus_source_attach(w->link, NULL, window_link_closed_cb, w);
         WINDOW_LOG(w, G_LOG_LEVEL_INFO, "Window %u: renderer %d started", w->id,
                    (int) renderer_get_pid(w->renderer));
@@ -895,6 +993,7 @@ int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret
         }
         w->requests = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                            message_unref);
+        w->page_links = g_ptr_array_new_with_free_func(page_link_free);
 
         g_hash_table_insert(d->windows, GUINT_TO_POINTER(id), w);
         app->windows = g_list_append(app->windows, w);
@@ -1110,6 +1209,8 @@ void window_free(Window *w) {
                 json_object_unref(w->options);
         if (w->requests)
                 g_hash_table_destroy(w->requests);
+        if (w->page_links)
+                g_ptr_array_unref(w->page_links);
         g_free(w->object_path);
         g_free(w->title);
         g_free(w->url);

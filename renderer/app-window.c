@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gio/gunixfdlist.h>
 #include <gio/gunixinputstream.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -31,6 +32,8 @@
 #define IPC_PATH_PREFIX     "/__appd/"
 #define IPC_SEND_SYNC_PATH  IPC_PATH_PREFIX "send-sync"
 #define IPC_INVOKE_PATH     IPC_PATH_PREFIX "invoke"
+/* The web process extension's request for a page link. */
+#define PAGE_LINK_MESSAGE   "appd-page-link"
 /* Page messages that may wait behind one whose body is being read. */
 #define IPC_MAX_OUTGOING    1024
 #define IPC_TOKEN_HEADER    "X-Appd-Token"
@@ -65,6 +68,12 @@ struct _AppWindow {
         gboolean in_page_pending;
         gboolean has_preload;
         char *node_mode; /* as AppWindowOptions.node_mode */
+        /* Page links (renderer/page-extension.c): one kept ready for the
+         * next web process that asks, and a web process's request that
+         * came before one was. */
+        gboolean page_links;
+        int spare_link;
+        WebKitUserMessage *link_asked;
         guint32 ipc_max_payload;
         /* The world the preload and the IPC handlers live in: "appd-preload",
          * or NULL (the page's) without context isolation. */
@@ -129,6 +138,7 @@ enum {
         SIGNAL_IPC_SEND_SYNC,
         SIGNAL_STATE_CHANGED,
         SIGNAL_WEB_EVENT,
+        SIGNAL_PAGE_LINK_WANTED,
         N_SIGNALS,
 };
 
@@ -1051,6 +1061,74 @@ void app_window_send_ipc(AppWindow *self, const char *channel, const void *paylo
                                                        "__appdDispatch(channel, Uint8Array.fromBase64(bytes));",
                                                        -1, g_variant_dict_end(&args), self->ipc_world, NULL,
                                                        NULL, ipc_script_done_cb, (gpointer) "an ipc message");
+}
+
+/* ---- page links ----------------------------------------------------- */
+
+/* Where the web process extension is: beside the renderer in a build
+ * tree, else where it is installed. */
+static char *page_extension_dir(void) {
+        const char *env = g_getenv("APPD_WEB_EXTENSIONS_DIR");
+        g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+        g_autofree char *dir = exe ? g_path_get_dirname(exe) : NULL;
+        g_autofree char *sibling = dir ? g_build_filename(dir, "web-extensions", NULL) : NULL;
+
+        if (env && *env)
+                return g_strdup(env);
+        if (sibling && g_file_test(sibling, G_FILE_TEST_IS_DIR))
+                return g_steal_pointer(&sibling);
+        return g_strdup(APPD_WEB_EXTENSIONS_DIR);
+}
+
+static void page_link_reply(WebKitUserMessage *asked, int fd) {
+        GUnixFDList *fds = fd >= 0 ? g_unix_fd_list_new_from_array(&fd, 1) : NULL;
+
+        /* Without an fd the extension keeps the page on WebKit's messages. */
+        webkit_user_message_send_reply(asked, webkit_user_message_new_with_fd_list(PAGE_LINK_MESSAGE, NULL, fds));
+}
+
+static gboolean view_user_message_cb(WebKitWebView *view, WebKitUserMessage *message, AppWindow *self) {
+        if (g_strcmp0(webkit_user_message_get_name(message), PAGE_LINK_MESSAGE) != 0)
+                return FALSE;
+        if (self->spare_link >= 0) {
+                page_link_reply(message, self->spare_link);
+                self->spare_link = -1;
+        } else {
+                /* An older request still waiting loses out to this one. */
+                if (self->link_asked)
+                        page_link_reply(self->link_asked, -1);
+                g_set_object(&self->link_asked, message);
+        }
+        g_signal_emit(self, signals[SIGNAL_PAGE_LINK_WANTED], 0);
+        return TRUE;
+}
+
+gboolean app_window_wants_page_links(AppWindow *self) {
+        g_return_val_if_fail(APP_IS_WINDOW(self), FALSE);
+        return self->page_links;
+}
+
+void app_window_give_page_link(AppWindow *self, int fd) {
+        g_return_if_fail(APP_IS_WINDOW(self));
+
+        if (self->link_asked) {
+                page_link_reply(self->link_asked, fd);
+                g_clear_object(&self->link_asked);
+                g_signal_emit(self, signals[SIGNAL_PAGE_LINK_WANTED], 0);
+                return;
+        }
+        if (self->spare_link >= 0)
+                close(self->spare_link);
+        self->spare_link = fd;
+}
+
+static void context_add_page_extension(AppWindow *self, WebKitWebContext *context) {
+        g_autofree char *dir = page_extension_dir();
+
+        webkit_web_context_set_web_process_extensions_directory(context, dir);
+        webkit_web_context_set_web_process_extensions_initialization_user_data(
+                context, g_variant_new("(s)", self->ipc_world ? self->ipc_world : ""));
+        self->page_links = TRUE;
 }
 
 /* ---- preload -------------------------------------------------------- */
@@ -2382,6 +2460,11 @@ static void app_window_dispose(GObject *object) {
         g_clear_object(&self->icon);
         g_clear_pointer(&self->committed_uri, g_free);
         g_clear_pointer(&self->node_mode, g_free);
+        if (self->spare_link >= 0) {
+                close(self->spare_link);
+                self->spare_link = -1;
+        }
+        g_clear_object(&self->link_asked);
         outgoing_abandon(self);
 
         G_OBJECT_CLASS(app_window_parent_class)->dispose(object);
@@ -2433,9 +2516,14 @@ static void app_window_class_init(AppWindowClass *klass) {
         signals[SIGNAL_WEB_EVENT] = g_signal_new("web-event", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                                                  G_TYPE_STRING, G_TYPE_STRING);
+        /* The window wants a page link (Host.OpenPageLink) to keep ready
+         * for the next web process: app_window_give_page_link(). */
+        signals[SIGNAL_PAGE_LINK_WANTED] = g_signal_new("page-link-wanted", G_TYPE_FROM_CLASS(klass),
+                                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void app_window_init(AppWindow *self) {
+        self->spare_link = -1;
         self->style_sheets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                    (GDestroyNotify) webkit_user_style_sheet_unref);
         self->held = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify) held_decision_free);
@@ -2485,8 +2573,11 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         self->node_mode = g_strdup(options->node_mode);
         self->ipc_max_payload = options->ipc_max_payload ? options->ipc_max_payload : APPD_IPC_MAX_PAYLOAD;
         ipc_token_init(self);
-        if (options->preload_source)
+        if (options->preload_source) {
                 content_add_preload(self, content, options);
+                if (!g_getenv("APPD_NO_PAGE_LINK"))
+                        context_add_page_extension(self, context);
+        }
         content_add_internal_scripts(self, content);
         self->content = g_object_ref(content);
 
@@ -2508,6 +2599,7 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         g_signal_connect_object(self->view, "notify::is-loading", G_CALLBACK(view_loading_cb), self, 0);
         g_signal_connect_object(self->view, "decide-policy", G_CALLBACK(view_decide_policy_cb), self, 0);
         g_signal_connect_object(self->view, "create", G_CALLBACK(view_create_cb), self, 0);
+        g_signal_connect_object(self->view, "user-message-received", G_CALLBACK(view_user_message_cb), self, 0);
         g_signal_connect_object(self->view, "web-process-terminated",
                                 G_CALLBACK(view_web_process_terminated_cb), self, 0);
         self->watchdog_id = g_timeout_add_seconds(1, watchdog_cb, self);

@@ -62,6 +62,13 @@ void app_window_set_position(AppWindow *self, int x, int y);
 void app_window_load_url(AppWindow *self, const char *url);
 void app_window_set_visible(AppWindow *self, gboolean visible);
 
+/* Whether the page gets page links (it has IPC): then the window emits
+ * "page-link-wanted" whenever it wants one to keep ready. */
+gboolean app_window_wants_page_links(AppWindow *self);
+/* A page link's fd (Host.OpenPageLink) for the next web process that
+ * asks; the window owns it. */
+void app_window_give_page_link(AppWindow *self, int fd);
+
 /* The largest IPC message this window sends or takes, in bytes. */
 guint32 app_window_ipc_limit(AppWindow *self);
 

@@ -97,6 +97,19 @@
     return h;
   }
 
+  // The page link (renderer/page-extension.c, docs/ipc.md): IPC from this
+  // web process straight to appd, bytes as they are.  Taken off the
+  // global so that nothing after the bridge finds it.
+  const pageLink = (() => {
+    const link = globalThis.__appdLink;
+    try {
+      delete globalThis.__appdLink;
+    } catch {
+      // not configurable: leave it
+    }
+    return link && typeof link.ready === 'function' && link.ready() ? link : null;
+  })();
+
   // Requests to /__appd/ on the page's own app:// origin reach the
   // renderer; elsewhere they would go to a web server.
   const requestsWork = typeof location === 'object' && location.protocol === 'app:';
@@ -110,6 +123,7 @@
   // The synchronous round trip behind sendSync: the framed arguments in,
   // the first decoded result out.
   function sendSyncFramed(channel, payload) {
+    if (pageLink) return unframeArgs(pageLink.sendSync(channel, payload))[0];
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/__appd/send-sync?channel=' + encodeURIComponent(channel), false);
     xhr.setRequestHeader('X-Appd-Token', SYNC_TOKEN);
@@ -124,6 +138,12 @@
     return unframeArgs(bytes)[0];
   }
 
+  // A message with no answer: on the page link, else a script message.
+  function postFramed(channel, payload) {
+    if (pageLink) pageLink.send(channel, payload);
+    else handler('appdIpc').postMessage({ channel, payload: toBase64(payload) });
+  }
+
   // ---- ipcRenderer ------------------------------------------------------
 
   const listeners = new Map(); // channel → [{ listener, once }]
@@ -131,7 +151,7 @@
   const ipcRenderer = {
     send(channel, ...args) {
       checkChannel(channel);
-      handler('appdIpc').postMessage({ channel, payload: toBase64(frameArgs(args)) });
+      postFramed(channel, frameArgs(args));
     },
 
     // MessagePorts cannot cross to the main script here: the message goes
@@ -140,12 +160,18 @@
       checkChannel(channel);
       if (transfer !== undefined && (!Array.isArray(transfer) || transfer.length > 0))
         throw new Error('ipcRenderer.postMessage: transferring MessagePorts is not supported');
-      handler('appdIpc').postMessage({ channel, payload: toBase64(frameArgs([message])) });
+      postFramed(channel, frameArgs([message]));
     },
 
     async invoke(channel, ...args) {
       checkChannel(channel);
       const payload = frameArgs(args);
+      if (pageLink) {
+        const bytes = await new Promise((resolve, reject) => {
+          pageLink.invoke(channel, payload, resolve, (message) => reject(new Error(message)));
+        });
+        return unframeArgs(bytes)[0];
+      }
       if (requestsWork && payload.length >= FETCH_MIN_PAYLOAD) {
         const response = await fetchFn('/__appd/invoke?channel=' + encodeURIComponent(channel), {
           method: 'POST',
@@ -431,9 +457,7 @@
     if (!nodeRuntime) {
       nodeRuntime = createNodeRuntime({
         call: (request) => sendSyncFramed(INTERNAL_CHANNEL, frameArgs([request])),
-        post(request) {
-          handler('appdIpc').postMessage({ channel: INTERNAL_CHANNEL, payload: toBase64(frameArgs([request])) });
-        },
+        post: (request) => postFramed(INTERNAL_CHANNEL, frameArgs([request])),
         local: localModule,
       });
     }

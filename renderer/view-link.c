@@ -1,9 +1,11 @@
 #include "view-link.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "appd-protocol.h"
 #include "bus-source.h"
@@ -17,6 +19,7 @@ struct ViewLink {
         AppWindow *window;
         gboolean destroyed;
         gboolean done;
+        gboolean page_link_asked; /* Host.OpenPageLink is on its way */
         ViewLinkDoneFunc done_cb;
         gpointer user_data;
         GPtrArray *pending;          /* PendingCall, View.Call not yet answered */
@@ -530,6 +533,44 @@ ViewLink *view_link_new(int fd, const char *app_id, ViewLinkDoneFunc done_cb, gp
         return link;
 }
 
+/* Host.OpenPageLink: a connection for the page's next web process. */
+static int page_link_opened_cb(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        ViewLink *link = userdata;
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+        int fd = -1, r;
+
+        link->page_link_asked = FALSE;
+        if (e) {
+                g_message("No page link: %s", e->message ? e->message : e->name);
+                return 0;
+        }
+        r = sd_bus_message_read(reply, "h", &fd);
+        if (r >= 0)
+                fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (r < 0 || fd < 0) {
+                g_message("No page link: %s", g_strerror(r < 0 ? -r : errno));
+                return 0;
+        }
+        if (link->window)
+                app_window_give_page_link(link->window, fd);
+        else
+                close(fd);
+        return 0;
+}
+
+static void window_page_link_wanted_cb(AppWindow *window, ViewLink *link) {
+        int r;
+
+        if (link->done || link->page_link_asked)
+                return;
+        r = sd_bus_call_method_async(link->bus, NULL, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, "OpenPageLink",
+                                     page_link_opened_cb, link, NULL);
+        if (r < 0)
+                g_message("Cannot ask for a page link: %s", g_strerror(-r));
+        else
+                link->page_link_asked = TRUE;
+}
+
 void view_link_set_window(ViewLink *link, AppWindow *window) {
         g_return_if_fail(link && !link->window);
 
@@ -544,6 +585,11 @@ void view_link_set_window(ViewLink *link, AppWindow *window) {
         g_signal_connect(window, "ipc-send-sync", G_CALLBACK(window_ipc_send_sync_cb), link);
         g_signal_connect(window, "state-changed", G_CALLBACK(window_state_changed_cb), link);
         g_signal_connect(window, "web-event", G_CALLBACK(window_web_event_cb), link);
+        g_signal_connect(window, "page-link-wanted", G_CALLBACK(window_page_link_wanted_cb), link);
+        /* At once: by the time the first page's web process asks, the
+         * answer has long come (and if not, the request waits for it). */
+        if (app_window_wants_page_links(window))
+                window_page_link_wanted_cb(window, link);
 }
 
 void view_link_free(ViewLink *link) {

@@ -4,6 +4,7 @@
  * $APPD_TEST_LOG_DIR/renderer-<window>.log as "step: ok" or
  * "step: <D-Bus error name>", for the test to check. */
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +105,59 @@ static void call_simple(const char *step, const char *member, const char *types,
         call_record(step, m, r);
 }
 
+/* Opens a page link (Host.OpenPageLink) as the extension would; NULL and
+ * the reason recorded under `step` when it fails. */
+static sd_bus *page_link_open(const char *step) {
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        sd_bus_message *reply = NULL;
+        sd_bus *link = NULL;
+        int fd = -1, r;
+
+        r = sd_bus_call_method(bus, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, "OpenPageLink", &error, &reply, "");
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "h", &fd);
+        if (r >= 0)
+                fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (r >= 0 && fd < 0)
+                r = -errno;
+        if (r >= 0)
+                r = sd_bus_new(&link);
+        if (r >= 0)
+                r = sd_bus_set_fd(link, fd, fd);
+        if (r >= 0)
+                r = sd_bus_set_anonymous(link, 1);
+        if (r >= 0)
+                r = sd_bus_start(link);
+        if (r < 0) {
+                record(step, r, &error);
+                link = sd_bus_unref(link);
+        }
+        sd_bus_error_free(&error);
+        sd_bus_message_unref(reply);
+        return link;
+}
+
+/* A call on a page link, recorded as call_record does. */
+static void page_link_call(const char *step, sd_bus *link, const char *member, const char *channel, GBytes *payload) {
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        sd_bus_message *m = NULL, *reply = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(link, &m, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, member);
+        if (r >= 0 && channel)
+                r = sd_bus_message_append(m, "s", channel);
+        if (r >= 0 && payload)
+                r = sd_bus_message_append_array(m, 'y', g_bytes_get_data(payload, NULL), g_bytes_get_size(payload));
+        if (r >= 0 && !channel)
+                r = sd_bus_message_append(m, "t", (uint64_t) 0);
+        if (r >= 0)
+                r = sd_bus_call(link, m, 10 * 1000 * 1000, &error, &reply);
+        record(step, r, &error);
+        sd_bus_error_free(&error);
+        sd_bus_message_unref(m);
+        sd_bus_message_unref(reply);
+}
+
 static int invoke_done_cb(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
         int *counts = userdata;
         const sd_bus_error *e = sd_bus_message_get_error(m);
@@ -191,6 +245,28 @@ int main(int argc, char **argv) {
         }
         fprintf(out, "invokes: %d answered, %d too-many, %d other\n", counts[0], counts[1],
                 counts[2]);
+        /* Page links: the newest of more than appd keeps speaks for this
+         * window whatever the payload says, and only for IPC; the oldest
+         * was closed to make room. */
+        {
+                sd_bus *links[6] = { NULL };
+
+                for (int i = 0; i < 6; i++)
+                        links[i] = page_link_open("page-link-open");
+                if (links[5]) {
+                        page_link_call("page-link-ready", links[5], "Ready", NULL, NULL);
+                        page_link_call("page-link-hello", links[5], "Send", "from-page-link", good);
+                }
+                if (links[0]) {
+                        sd_bus_error error = SD_BUS_ERROR_NULL;
+                        int r = sd_bus_call_method(links[0], NULL, APPD_HOST_PATH, APPD_HOST_IFACE, "Send", &error,
+                                                   NULL, "say", "from-page-link", (size_t) 0);
+                        fprintf(out, "page-link-oldest: %s\n", r < 0 ? "closed" : "still open");
+                        sd_bus_error_free(&error);
+                }
+                for (int i = 0; i < 6; i++)
+                        sd_bus_flush_close_unref(links[i]);
+        }
         call_bytes("done", "Send", "done", g_bytes_get_data(good, NULL), g_bytes_get_size(good));
         fprintf(out, "end\n");
         fflush(out);

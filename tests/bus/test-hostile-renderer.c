@@ -1,7 +1,8 @@
 /* A renderer that misbehaves (tests/bus/hostile-renderer.c stands in for
  * appd-renderer) gets named errors, never another window's identity, and
- * cannot make more IPC calls wait than the bound; the apps of two such
- * windows each hear only their own. */
+ * cannot make more IPC calls wait than the bound; its page links answer
+ * only IPC, for its own window, and no more than four stay open; the apps
+ * of two such windows each hear only their own. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -71,6 +72,10 @@ static void test_hostile_renderer(void) {
                 assert_line(log, "internal-invoke: [{\"ok\":false,\"error\":{\"name\":\"Error\","
                                  "\"message\":\"Malformed request");
                 assert_line(log, "invokes: 256 answered, 44 too-many, 0 other");
+                assert_line(log, "page-link-ready: org.freedesktop.DBus.Error.UnknownMethod");
+                assert_line(log, "page-link-hello: ok");
+                assert_line(log, "page-link-oldest: closed");
+                g_assert_null(strstr(log, "page-link-open:"));
                 assert_line(log, "done: ok");
         }
         harness_stop(h);

@@ -17,9 +17,17 @@ app.whenReady().then(() => {
   });
   // Slow on purpose: the renderer sends more than may wait at once.
   ipcMain.handle('slow', () => new Promise((resolve) => setTimeout(() => resolve('late'), 1500)));
+  // The same message on a page link of this window (Host.OpenPageLink).
+  let linkHellos = 0;
+  ipcMain.on('from-page-link', (event, tag, windowId) => {
+    if (event.sender !== win.webContents) return fail('a page link spoke for another window');
+    if (windowId !== win.id) return fail(`window ${windowId}'s page link reached window ${win.id}`);
+    linkHellos++;
+  });
   ipcMain.on('done', (event, tag, windowId) => {
     if (event.sender !== win.webContents || windowId !== win.id) return fail('done from elsewhere');
     if (hellos !== 1) return fail(`${hellos} hello messages, want 1`);
+    if (linkHellos !== 1) return fail(`${linkHellos} messages on the page link, want 1`);
     console.log(`identity ok for window ${win.id}`);
     app.exit(0);
   });
