@@ -88,6 +88,7 @@ struct Window {
         guint n_calls;
         GHashTable *requests;    /* req → sd_bus_message*: Invoke/SendSync awaiting the app */
         GPtrArray *page_links;   /* PageLink*: the web page's own connections (Host.OpenPageLink) */
+        sd_bus *page_bus;        /* the link of the page now shown (Attach), or NULL; not owned */
         gint64 next_request;
         gboolean destroying;
 };

@@ -532,6 +532,9 @@ static void page_link_free(gpointer data) {
 static void page_link_closed_cb(sd_bus *bus, int error, gpointer user_data) {
         Window *w = user_data;
 
+        if (w->page_bus == bus)
+                w->page_bus = NULL;
+
         for (guint i = 0; i < w->page_links->len; i++) {
                 PageLink *p = g_ptr_array_index(w->page_links, i);
 
@@ -544,8 +547,19 @@ static void page_link_closed_cb(sd_bus *bus, int error, gpointer user_data) {
         }
 }
 
+/* The page on this link has started: messages to the page go on it from
+ * now on, behind the answers to its calls, in the order sent. */
+static int method_Attach(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Window *w = userdata;
+
+        w->page_bus = sd_bus_message_get_bus(m);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
 static const sd_bus_vtable page_vtable[] = {
         SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD("Attach", NULL, NULL, method_Attach, 0),
+        SD_BUS_SIGNAL_WITH_ARGS("Message", SD_BUS_ARGS("s", channel, "ay", args), 0),
         SD_BUS_METHOD_WITH_ARGS("Invoke", SD_BUS_ARGS("s", channel, "ay", args),
                                 SD_BUS_RESULT("ay", result), method_Invoke, 0),
         SD_BUS_METHOD_WITH_ARGS("SendSync", SD_BUS_ARGS("s", channel, "ay", args),
@@ -574,8 +588,11 @@ static int method_OpenPageLink(sd_bus_message *m, void *userdata, sd_bus_error *
         }
         /* A page of an older web process, or one that never used its
          * link, makes room. */
-        if (w->page_links->len >= PAGE_LINKS_MAX)
+        if (w->page_links->len >= PAGE_LINKS_MAX) {
+                if (((PageLink *) g_ptr_array_index(w->page_links, 0))->bus == w->page_bus)
+                        w->page_bus = NULL;
                 g_ptr_array_remove_index(w->page_links, 0);
+        }
         p = g_new0(PageLink, 1);
         p->bus = bus;
         p->source = bus_source_attach(p->bus, NULL, page_link_closed_cb, w);
@@ -717,6 +734,7 @@ static void window_link_close(Window *w) {
                 g_hash_table_remove_all(w->requests);
         w->host_slot = sd_bus_slot_unref(w->host_slot);
         /* The renderer's web processes go with it. */
+        w->page_bus = NULL;
         if (w->page_links)
                 g_ptr_array_set_size(w->page_links, 0);
         if (w->link_source) {
@@ -1169,11 +1187,24 @@ void window_set_visible(Window *w, gboolean visible) {
 }
 
 int window_send(Window *w, const char *channel, const void *payload, size_t size) {
+        g_autoptr(sd_bus_message) m = NULL;
+        int r;
+
         if (size > w->daemon->ipc_max_payload)
                 return -E2BIG;
         if (!w->link)
                 return -ENOTCONN;
-        return view_call_bytes(w, "Send", channel, payload, size);
+        if (!w->page_bus)
+                return view_call_bytes(w, "Send", channel, payload, size);
+        /* On the page's link, after the answers already sent there. */
+        r = sd_bus_message_new_signal(w->page_bus, &m, APPD_HOST_PATH, APPD_HOST_IFACE, "Message");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", channel);
+        if (r >= 0)
+                r = sd_bus_message_append_array(m, 'y', size > 0 ? payload : "", size);
+        if (r >= 0)
+                r = sd_bus_send(w->page_bus, m, NULL);
+        return r;
 }
 
 void window_destroy(Window *w) {

@@ -25,6 +25,8 @@
 
 static sd_bus *page_bus;
 static WebKitScriptWorld *link_world;
+/* The link world's context in the main frame of the newest document. */
+static JSCContext *page_context;
 
 static gboolean link_ready(void) {
         return page_bus && sd_bus_is_open(page_bus) > 0;
@@ -212,6 +214,40 @@ static JSCValue *link_invoke_cb(GPtrArray *args, gpointer user_data) {
         return jsc_value_new_undefined(context);
 }
 
+/* attach(): the page's bridge has started; appd sends its messages for
+ * the page on the link from now on (the Message signal). */
+static JSCValue *link_attach_cb(GPtrArray *args, gpointer user_data) {
+        JSCContext *context = jsc_context_get_current();
+        int r;
+
+        if (!link_ready())
+                return jsc_value_new_boolean(context, FALSE);
+        r = sd_bus_call_method_async(page_bus, NULL, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, "Attach", NULL, NULL,
+                                     NULL);
+        return jsc_value_new_boolean(context, r >= 0);
+}
+
+/* Host's Message signal: webContents.send for the page, handed to the
+ * bridge's __appdDispatch(channel, bytes) in the link's world. */
+static int link_message_cb(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        g_autoptr(JSCContext) context = NULL;
+        g_autoptr(JSCValue) dispatch = NULL, bytes = NULL, result = NULL;
+        const char *channel;
+        const void *data;
+        size_t size;
+
+        if (!page_context || sd_bus_message_read(m, "s", &channel) < 0 ||
+            sd_bus_message_read_array(m, 'y', &data, &size) < 0)
+                return 0;
+        context = g_object_ref(page_context);
+        dispatch = jsc_context_get_value(context, "__appdDispatch");
+        if (!jsc_value_is_function(dispatch))
+                return 0;
+        bytes = bytes_value(context, data, size);
+        result = jsc_value_function_call(dispatch, G_TYPE_STRING, channel, JSC_TYPE_VALUE, bytes, G_TYPE_NONE);
+        return 0;
+}
+
 static JSCValue *link_ready_cb(GPtrArray *args, gpointer user_data) {
         return jsc_value_new_boolean(jsc_context_get_current(), link_ready());
 }
@@ -232,8 +268,10 @@ static void window_object_cleared_cb(WebKitScriptWorld *world, WebKitWebPage *pa
         if (!webkit_frame_is_main_frame(frame))
                 return;
         context = webkit_frame_get_js_context_for_script_world(frame, world);
+        g_set_object(&page_context, context);
         object = jsc_value_new_object(context, NULL, NULL);
         add_function(context, object, "ready", G_CALLBACK(link_ready_cb));
+        add_function(context, object, "attach", G_CALLBACK(link_attach_cb));
         add_function(context, object, "send", G_CALLBACK(link_send_cb));
         add_function(context, object, "sendSync", G_CALLBACK(link_send_sync_cb));
         add_function(context, object, "invoke", G_CALLBACK(link_invoke_cb));
@@ -274,6 +312,9 @@ static void page_link_received_cb(GObject *source, GAsyncResult *result, gpointe
         r = sd_bus_set_anonymous(bus, 1);
         if (r >= 0)
                 r = sd_bus_start(bus);
+        if (r >= 0)
+                r = sd_bus_match_signal(bus, NULL, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, "Message", link_message_cb,
+                                        NULL);
         if (r < 0) {
                 g_warning("appd: cannot start the page link: %s", g_strerror(-r));
                 return;
@@ -289,6 +330,7 @@ static void page_link_received_cb(GObject *source, GAsyncResult *result, gpointe
 }
 
 static void page_created_cb(WebKitWebProcessExtension *extension, WebKitWebPage *page, gpointer user_data) {
+
         webkit_web_page_send_message_to_view(page, webkit_user_message_new(PAGE_LINK_MESSAGE, NULL), NULL,
                                              page_link_received_cb, NULL);
 }

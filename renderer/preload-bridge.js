@@ -272,6 +272,9 @@
   }
 
   Object.defineProperty(globalThis, '__appdDispatch', { value: dispatch });
+  // From here on appd sends this page's messages on the page link, behind
+  // the answers to its calls (see docs/ipc.md, Order).
+  if (pageLink) pageLink.attach();
   // The renderer refused a message this page sent (too large, bad channel).
   Object.defineProperty(globalThis, '__appdIpcError', {
     value(channel, message) {

@@ -1,6 +1,8 @@
 // Messages of different kinds keep the order the page sent them in, even
 // when a large one is still on its way: send then sendSync, send then
-// invoke, and invoke (not awaited) then send.
+// invoke, and invoke (not awaited) then send; and the other way, a
+// webContents.send made before a handler returns reaches the page before
+// the invoke's answer.
 const { app, BrowserWindow, ipcMain } = require('electron');
 const { fail, deadline } = require('../lib/checks.js');
 const path = require('path');
@@ -26,11 +28,16 @@ app.whenReady().then(() => {
     lastInvoke = i;
     return i;
   });
+  ipcMain.handle('progress-then-answer', (event, i) => {
+    event.sender.send('progress', i);
+    return i;
+  });
   ipcMain.on('after', (event, i) => {
     if (lastInvoke !== i) wrong.sendAfterInvoke++;
   });
-  ipcMain.on('done', (event, count) => {
-    if (count !== 300) return fail(`the page sent ${count} pairs`);
+  ipcMain.on('done', (event, count, lateProgress) => {
+    if (count !== 400) return fail(`the page sent ${count} pairs`);
+    if (lateProgress !== 0) return fail(`${lateProgress} answers came before the message sent ahead of them`);
     if (wrong.sendSync || wrong.invoke || wrong.sendAfterInvoke)
       return fail(`out of order: ${JSON.stringify(wrong)}`);
     console.log('ok');

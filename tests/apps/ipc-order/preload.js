@@ -17,5 +17,14 @@ window.addEventListener('DOMContentLoaded', async () => {
     ipcRenderer.send('after', i);
   }
   await Promise.all(answers);
-  ipcRenderer.send('done', count);
+  let lateProgress = 0;
+  for (let i = 300; i < 400; i++, count++) {
+    let heard = -1;
+    ipcRenderer.once('progress', (event, j) => {
+      heard = j;
+    });
+    await ipcRenderer.invoke('progress-then-answer', i);
+    if (heard !== i) lateProgress++;
+  }
+  ipcRenderer.send('done', count, lateProgress);
 });
