@@ -124,6 +124,7 @@
   // the first decoded result out.
   function sendSyncFramed(channel, payload) {
     if (pageLink) return unframeArgs(pageLink.sendSync(channel, payload))[0];
+    if (!requestsWork) throw new Error('sendSync needs the page link on pages not served from app://');
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/__appd/send-sync?channel=' + encodeURIComponent(channel), false);
     xhr.setRequestHeader('X-Appd-Token', SYNC_TOKEN);

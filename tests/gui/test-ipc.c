@@ -26,6 +26,7 @@ static void test_without_page_link(void) {
         plain = harness_start_with(RENDERER_BIN, env);
         for (size_t i = 0; i < G_N_ELEMENTS(apps); i++)
                 harness_run_app(plain, apps[i], NULL);
+        harness_run_app(plain, "ipc-web-origin", (const char *const[]) { "--no-page-link", NULL });
         harness_stop(plain);
         h = harness_start();
 }
@@ -46,7 +47,7 @@ static void test_configured_limit(void) {
 
 int main(int argc, char **argv) {
         static const char *const apps[] = {
-                "ipc-basics", "ipc-payloads", "ipc-context-bridge", "ipc-limits", "ipc-order", "node-pages", "remote-module",
+                "ipc-basics", "ipc-payloads", "ipc-context-bridge", "ipc-limits", "ipc-order", "ipc-web-origin", "node-pages", "remote-module",
         };
         int r;
 

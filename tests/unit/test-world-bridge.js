@@ -35,7 +35,11 @@ class FakeCustomEvent extends Event {
 function makePage({ contextIsolation = true, invokeReply, syncReply } = {}) {
   const document = new EventTarget();
   const posted = [];
-  const common = { document, EventTarget, CustomEvent: FakeCustomEvent, console, TextEncoder, TextDecoder, btoa, atob };
+  // An app:// page: where the bridge's synchronous requests reach the renderer.
+  const location = { protocol: 'app:', href: 'app://test/index.html' };
+  const common = {
+    document, EventTarget, CustomEvent: FakeCustomEvent, console, TextEncoder, TextDecoder, btoa, atob, location,
+  };
 
   const main = vm.createContext({ ...common });
   vm.runInContext('var window = globalThis;', main);
