@@ -17,7 +17,7 @@ static void test_app(gconstpointer name) {
 static void test_without_page_link(void) {
         static const char *const apps[] = {
                 "ipc-basics", "ipc-payloads", "ipc-context-bridge", "ipc-limits", "ipc-order",
-                "node-pages", "remote-module",
+                "ipc-after-crash", "node-pages", "remote-module",
         };
         const char *env[] = { "APPD_NO_PAGE_LINK=1", NULL };
         Harness *plain;
@@ -47,7 +47,8 @@ static void test_configured_limit(void) {
 
 int main(int argc, char **argv) {
         static const char *const apps[] = {
-                "ipc-basics", "ipc-payloads", "ipc-context-bridge", "ipc-limits", "ipc-order", "ipc-web-origin", "node-pages", "remote-module",
+                "ipc-basics", "ipc-payloads", "ipc-context-bridge", "ipc-limits", "ipc-order",
+                "ipc-web-origin", "ipc-after-crash", "node-pages", "remote-module",
         };
         int r;
 
