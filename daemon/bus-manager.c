@@ -294,7 +294,14 @@ static int property_window_bool(sd_bus *bus, const char *path, const char *inter
                                 const char *property, sd_bus_message *reply, void *userdata,
                                 sd_bus_error *error) {
         Window *w = userdata;
-        int v = g_str_equal(property, "Visible") ? w->visible : w->loading;
+        int v;
+
+        if (g_str_equal(property, "Visible"))
+                v = w->visible;
+        else if (g_str_equal(property, "PageLinked"))
+                v = w->page_bus != NULL;
+        else
+                v = w->loading;
         return sd_bus_message_append(reply, "b", v);
 }
 
@@ -321,6 +328,8 @@ static const sd_bus_vtable window_vtable[] = {
         SD_BUS_PROPERTY("Loading", "b", property_window_bool, 0,
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("RendererPid", "u", property_window_pid, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("PageLinked", "b", property_window_bool, 0,
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_VTABLE_END
 };

@@ -529,11 +529,19 @@ static void page_link_free(gpointer data) {
         g_free(p);
 }
 
+/* The page's attached link, or NULL; PageLinked follows. */
+static void window_set_page_bus(Window *w, sd_bus *bus) {
+        if (w->page_bus == bus)
+                return;
+        w->page_bus = bus;
+        bus_emit_window_changed(w, "PageLinked");
+}
+
 static void page_link_closed_cb(sd_bus *bus, int error, gpointer user_data) {
         Window *w = user_data;
 
         if (w->page_bus == bus)
-                w->page_bus = NULL;
+                window_set_page_bus(w, NULL);
 
         for (guint i = 0; i < w->page_links->len; i++) {
                 PageLink *p = g_ptr_array_index(w->page_links, i);
@@ -552,7 +560,7 @@ static void page_link_closed_cb(sd_bus *bus, int error, gpointer user_data) {
 static int method_Attach(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Window *w = userdata;
 
-        w->page_bus = sd_bus_message_get_bus(m);
+        window_set_page_bus(w, sd_bus_message_get_bus(m));
         return sd_bus_reply_method_return(m, NULL);
 }
 
@@ -590,7 +598,7 @@ static int method_OpenPageLink(sd_bus_message *m, void *userdata, sd_bus_error *
          * link, makes room. */
         if (w->page_links->len >= PAGE_LINKS_MAX) {
                 if (((PageLink *) g_ptr_array_index(w->page_links, 0))->bus == w->page_bus)
-                        w->page_bus = NULL;
+                        window_set_page_bus(w, NULL);
                 g_ptr_array_remove_index(w->page_links, 0);
         }
         p = g_new0(PageLink, 1);
@@ -734,7 +742,7 @@ static void window_link_close(Window *w) {
                 g_hash_table_remove_all(w->requests);
         w->host_slot = sd_bus_slot_unref(w->host_slot);
         /* The renderer's web processes go with it. */
-        w->page_bus = NULL;
+        window_set_page_bus(w, NULL);
         if (w->page_links)
                 g_ptr_array_set_size(w->page_links, 0);
         if (w->link_source) {

@@ -154,6 +154,11 @@ static void test_demo_window(void) {
                                 "org.appd.Appd1.Window");
         title = window_property(wait.id, "Title");
         g_assert_cmpstr(g_variant_get_string(title, NULL), ==, "Hello appd");
+        /* The greeting came over the page's own link to appd. */
+        {
+                g_autoptr(GVariant) linked = window_property(wait.id, "PageLinked");
+                g_assert_true(g_variant_get_boolean(linked));
+        }
         g_assert_true(x_window_with_class("hello"));
 
         pid_v = window_property(wait.id, "RendererPid");

@@ -18,6 +18,13 @@ app.whenReady().then(async () => {
   win.webContents.on('did-finish-load', () => events.push('did-finish-load'));
   win.on('closed', () => events.push('closed'));
 
+  // The page's messages come on its own link to appd, the load events
+  // through its renderer: either may be first.  Close once both are in.
+  let echoed;
+  const echo = new Promise((resolve) => {
+    echoed = resolve;
+  });
+
   ipcMain.on('from-page', (event, word, obj) => {
     events.push('from-page');
     if (event.sender !== win.webContents) return fail('event.sender is not the window\'s webContents');
@@ -30,16 +37,18 @@ app.whenReady().then(async () => {
     events.push('echo');
     if (reply.word !== 'ping' || reply.n !== 2) return fail(`bad echo ${JSON.stringify(reply)}`);
     if (reply.title !== 'isolated') return fail(`the page could reach native code: ${reply.title}`);
-    win.close();
+    echoed();
   });
 
   await win.loadFile('index.html');
   events.push('loaded');
+  await echo;
+  win.close();
 });
 
 // No window-all-closed listener: Electron's default quits the app.
-// The page's first message goes out at DOMContentLoaded, which may come
-// before or after did-finish-load; the rest is ordered.
+// The page's messages may come before or after did-finish-load; the rest
+// is ordered.
 app.on('quit', () => {
   const at = (e) => events.indexOf(e);
   for (const e of ['did-finish-load', 'loaded', 'from-page', 'echo', 'closed']) {
