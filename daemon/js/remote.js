@@ -8,7 +8,7 @@
 //
 // Evaluated to a function of (require, ctx, electron): ctx is the app's
 // context (appDir), electron what electron.js returned.  Returns
-// { channel, handle(wc, kind, request, reply), mainModule }.
+// { channel, handle(wc, kind, args, reply), mainModule }.
 (function (require, ctx, electron) {
   'use strict';
 
@@ -504,12 +504,6 @@
     reply(result);
   }
 
-  // How many objects the page of wc holds here (for tests and debugging).
-  function heldBy(wc) {
-    const cx = contexts.get(wc);
-    return cx ? cx.objects.size : 0;
-  }
-
   // require('@electron/remote/main')
   const mainModule = Object.freeze({
     initialize() {},
@@ -521,5 +515,5 @@
     },
   });
 
-  return { channel: CHANNEL, handle, heldBy, mainModule };
+  return { channel: CHANNEL, handle, mainModule };
 });
