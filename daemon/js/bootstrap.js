@@ -89,6 +89,7 @@ function start(appId, specText) {
         userDataDir: spec.userDataDir,
         args: spec.args,
         ipcMaxPayload: spec.ipcMaxPayload,
+        linkToken: spec.linkToken,
         windowStates: typeof spec.windowStates === 'string' ? spec.windowStates : '{}',
         windowCounter,
         electronSource: binding.electronSource,

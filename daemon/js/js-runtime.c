@@ -5,7 +5,13 @@
  * main thread <── GQueue + idle GSource (byte-bounded) ── bootstrap
  *
  * The bootstrap (bootstrap.js) owns one Worker per app and tells us which
- * app a message belongs to by the Worker it came from. */
+ * app a message belongs to by the Worker it came from.
+ *
+ * Once an app's Worker has claimed its direct link (the appd_worker
+ * binding, with the one-time token its workerData carries), daemon events
+ * and IPC for it skip the bootstrap: they go to a threadsafe function in
+ * the Worker's own environment, and its messages come back into the same
+ * GQueue from the Worker's thread, bound to the app by the link. */
 #define G_LOG_DOMAIN "appd-js"
 
 #include "js-runtime.h"
@@ -13,6 +19,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <json-glib/json-glib.h>
 #include <node_api.h>
@@ -106,7 +113,16 @@ typedef struct {
         GQueue events;
         size_t events_bytes;
         GSource *events_source;
+        GHashTable *links;      /* app id → JsAppLink */
 } JsRuntime;
+
+/* An app's direct link to its Worker. */
+typedef struct {
+        char token[33];         /* handed to the Worker in workerData; claimable once */
+        bool claimed;
+        bool flooded;           /* it filled the queue to the daemon: being ended */
+        napi_threadsafe_function to_worker; /* NULL until claimed, and once its env ends */
+} JsAppLink;
 
 /* Node can be set up once per process, so there is one runtime. */
 static JsRuntime runtime;
@@ -149,6 +165,9 @@ static void js_event_deliver(JsEvent *ev) {
                         cb->app_output(ev->app_id, ev->number, ev->text, runtime.user_data);
                 break;
         case JS_EVENT_EXITED:
+                g_mutex_lock(&runtime.lock);
+                g_hash_table_remove(runtime.links, ev->app_id);
+                g_mutex_unlock(&runtime.lock);
                 if (g_hash_table_remove(runtime.apps, ev->app_id) && cb->app_exited)
                         cb->app_exited(ev->app_id, ev->number, ev->reason, ev->text,
                                        runtime.user_data);
@@ -513,6 +532,157 @@ static napi_value js_binding_init_module_cb(napi_env env, napi_value exports) {
         return exports;
 }
 
+/* ---- the Worker's own binding (appd_worker) --------------------------- */
+
+static void js_link_finalize_cb(napi_env env, void *data, void *hint) {
+        g_autofree char *app_id = data;
+        JsAppLink *link;
+
+        g_mutex_lock(&runtime.lock);
+        link = runtime.links ? g_hash_table_lookup(runtime.links, app_id) : NULL;
+        if (link)
+                link->to_worker = NULL;
+        g_mutex_unlock(&runtime.lock);
+}
+
+static void js_free_string_cb(napi_env env, void *data, void *hint) {
+        g_free(data);
+}
+
+/* send(json[, bytes]) on a claimed link: as the bootstrap's send(), for
+ * the app the link belongs to.  An app that fills the daemon's queue is
+ * ended, as the bootstrap ends it. */
+static napi_value js_link_send_cb(napi_env env, napi_callback_info info) {
+        napi_value argv[2], app_id_value;
+        size_t argc = G_N_ELEMENTS(argv);
+        napi_valuetype type = napi_undefined;
+        const char *app_id;
+        void *data = NULL;
+        JsEvent *ev;
+        bool pushed;
+
+        if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok || argc < 1 || !data) {
+                napi_throw_type_error(env, NULL, "appd link: missing arguments");
+                return NULL;
+        }
+        app_id = data;
+        napi_create_string_utf8(env, app_id, NAPI_AUTO_LENGTH, &app_id_value);
+        ev = js_event_new_from_args(env, JS_EVENT_MESSAGE, app_id_value, argv[0]);
+        if (!ev)
+                return NULL;
+        if (argc > 1)
+                napi_typeof(env, argv[1], &type);
+        if (type != napi_undefined && type != napi_null) {
+                const void *bytes = NULL;
+                size_t size = 0;
+
+                if (!js_value_get_bytes(env, argv[1], &bytes, &size)) {
+                        js_event_free(ev);
+                        napi_throw_type_error(env, NULL, "appd link: payload must be bytes");
+                        return NULL;
+                }
+                ev->payload = g_malloc(size ?: 1);
+                if (size > 0)
+                        memcpy(ev->payload, bytes, size);
+                ev->payload_size = size;
+                ev->size += size;
+        }
+        pushed = js_event_push(ev, false);
+        if (!pushed) {
+                JsAppLink *link;
+                bool first;
+
+                g_mutex_lock(&runtime.lock);
+                link = runtime.links ? g_hash_table_lookup(runtime.links, app_id) : NULL;
+                first = link && !link->flooded;
+                if (first) {
+                        JsRequest *kill = g_new0(JsRequest, 1);
+
+                        link->flooded = true;
+                        kill->kind = JS_REQUEST_KILL;
+                        kill->app_id = g_strdup(app_id);
+                        if (!runtime.requests ||
+                            napi_call_threadsafe_function(runtime.requests, kill, napi_tsfn_nonblocking) != napi_ok)
+                                js_request_free(kill);
+                }
+                g_mutex_unlock(&runtime.lock);
+                if (first)
+                        g_warning("App %s sends faster than appd takes its messages: ending it", app_id);
+        }
+        return js_boolean(env, pushed);
+}
+
+/* claim(token, receive) → { send }: called once by worker.js, before the
+ * app's main script runs; from then on receive(kind, appId, text,
+ * payload, windowId, ipcKind, req) gets the app's events and IPC. */
+static napi_value js_link_claim_cb(napi_env env, napi_callback_info info) {
+        g_autofree char *token = NULL;
+        napi_threadsafe_function tsfn;
+        napi_value argv[2], name, object, send;
+        GHashTableIter it;
+        gpointer key, value;
+        char *app_id = NULL;
+        JsAppLink *link = NULL;
+
+        if (js_args_get(env, info, 2, argv) < 0)
+                return NULL;
+        token = js_value_dup_string(env, argv[0], NULL);
+        g_mutex_lock(&runtime.lock);
+        if (token && runtime.links) {
+                g_hash_table_iter_init(&it, runtime.links);
+                while (g_hash_table_iter_next(&it, &key, &value)) {
+                        JsAppLink *l = value;
+                        if (!l->claimed && strlen(token) == strlen(l->token) && g_str_equal(token, l->token)) {
+                                link = l;
+                                app_id = g_strdup(key);
+                                break;
+                        }
+                }
+        }
+        if (!link) {
+                g_mutex_unlock(&runtime.lock);
+                napi_throw_error(env, NULL, "appd link: nothing to claim");
+                return NULL;
+        }
+        link->claimed = true;
+        napi_create_string_utf8(env, "appd-link", NAPI_AUTO_LENGTH, &name);
+        if (napi_create_threadsafe_function(env, argv[1], NULL, name, JS_REQUEST_QUEUE_MAX, 1, g_strdup(app_id),
+                                            js_link_finalize_cb, NULL, js_request_call_cb, &tsfn) != napi_ok) {
+                g_mutex_unlock(&runtime.lock);
+                g_free(app_id);
+                napi_throw_error(env, NULL, "appd link: cannot create the queue");
+                return NULL;
+        }
+        /* The Worker's life is the app's business, not this queue's. */
+        napi_unref_threadsafe_function(env, tsfn);
+        link->to_worker = tsfn;
+        g_mutex_unlock(&runtime.lock);
+
+        napi_create_object(env, &object);
+        napi_create_function(env, "send", NAPI_AUTO_LENGTH, js_link_send_cb, app_id, &send);
+        napi_add_finalizer(env, send, app_id, js_free_string_cb, NULL, NULL);
+        napi_set_named_property(env, object, "send", send);
+        return object;
+}
+
+static napi_value js_link_module_init_cb(napi_env env, napi_value exports) {
+        napi_value claim;
+
+        napi_create_function(env, "claim", NAPI_AUTO_LENGTH, js_link_claim_cb, NULL, &claim);
+        napi_set_named_property(env, exports, "claim", claim);
+        return exports;
+}
+
+/* Registered before Node starts, so every environment, each app's Worker
+ * too, finds it as process._linkedBinding('appd_worker'). */
+static napi_module js_link_module = {
+        .nm_version = 1,
+        .nm_flags = 0,
+        .nm_filename = __FILE__,
+        .nm_register_func = js_link_module_init_cb,
+        .nm_modname = "appd_worker",
+};
+
 /* ---- the js thread ----------------------------------------------------- */
 
 static void js_env_started_cb(NodeShimEnv *env, void *user_data) {
@@ -567,6 +737,9 @@ static void js_runtime_clear(void) {
         g_mutex_unlock(&runtime.lock);
 
         g_clear_pointer(&runtime.apps, g_hash_table_unref);
+        g_mutex_lock(&runtime.lock);
+        g_clear_pointer(&runtime.links, g_hash_table_unref);
+        g_mutex_unlock(&runtime.lock);
         g_clear_pointer(&runtime.main_context, g_main_context_unref);
         runtime.thread = NULL;
         runtime.running = false;
@@ -581,6 +754,14 @@ int js_runtime_start(GMainContext *main_context, const JsRuntimeCallbacks *callb
 
         if (runtime.thread)
                 return -EALREADY;
+        {
+                static bool registered;
+
+                if (!registered) {
+                        napi_module_register(&js_link_module);
+                        registered = true;
+                }
+        }
         r = node_shim_process_init();
         if (r < 0)
                 return r;
@@ -589,6 +770,7 @@ int js_runtime_start(GMainContext *main_context, const JsRuntimeCallbacks *callb
         runtime.callbacks = *callbacks;
         runtime.user_data = user_data;
         runtime.apps = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        runtime.links = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 
         runtime.thread = g_thread_try_new("appd-js", js_thread_cb, NULL, &error);
         if (!runtime.thread) {
@@ -655,9 +837,16 @@ void js_runtime_stop(void) {
 /* Takes `req`. */
 static int js_request_queue(JsRequest *req) {
         napi_status status = napi_closing;
+        JsAppLink *link;
 
         g_mutex_lock(&runtime.lock);
-        if (runtime.requests)
+        /* Events and IPC go straight to a Worker that has claimed its link;
+         * one whose environment is closing falls back to the bootstrap. */
+        link = (req->kind == JS_REQUEST_POST || req->kind == JS_REQUEST_IPC) && runtime.links
+                       ? g_hash_table_lookup(runtime.links, req->app_id) : NULL;
+        if (link && link->to_worker)
+                status = napi_call_threadsafe_function(link->to_worker, req, napi_tsfn_nonblocking);
+        if (status != napi_ok && status != napi_queue_full && runtime.requests)
                 status = napi_call_threadsafe_function(runtime.requests, req, napi_tsfn_nonblocking);
         g_mutex_unlock(&runtime.lock);
 
@@ -684,7 +873,7 @@ static int js_request_new(JsRequestKind kind, const char *app_id, JsRequest **re
         return 0;
 }
 
-static char *js_app_spec_to_json(const JsAppSpec *spec) {
+static char *js_app_spec_to_json(const JsAppSpec *spec, const char *link_token) {
         g_autoptr(JsonBuilder) builder = json_builder_new();
         g_autoptr(JsonGenerator) generator = json_generator_new();
         g_autoptr(JsonNode) root = NULL;
@@ -705,6 +894,8 @@ static char *js_app_spec_to_json(const JsAppSpec *spec) {
         for (const char *const *a = spec->args; a && *a; a++)
                 json_builder_add_string_value(builder, *a);
         json_builder_end_array(builder);
+        json_builder_set_member_name(builder, "linkToken");
+        json_builder_add_string_value(builder, link_token);
         json_builder_set_member_name(builder, "ipcMaxPayload");
         json_builder_add_int_value(builder, spec->ipc_max_payload ? spec->ipc_max_payload : APPD_IPC_MAX_PAYLOAD);
         json_builder_set_member_name(builder, "maxOldGenerationMb");
@@ -719,8 +910,26 @@ static char *js_app_spec_to_json(const JsAppSpec *spec) {
         return json_generator_to_data(generator, NULL);
 }
 
+static JsAppLink *js_app_link_new(void) {
+        JsAppLink *link = g_new0(JsAppLink, 1);
+        guint8 random[16];
+        ssize_t n;
+
+        do
+                n = getrandom(random, sizeof(random), 0);
+        while (n < 0 && errno == EINTR);
+        if (n != (ssize_t) sizeof(random)) {
+                g_free(link);
+                return NULL;
+        }
+        for (size_t i = 0; i < sizeof(random); i++)
+                g_snprintf(link->token + 2 * i, 3, "%02x", random[i]);
+        return link;
+}
+
 int js_app_start(const JsAppSpec *spec) {
         g_autoptr(JsRequest) req = NULL;
+        JsAppLink *link;
         int r;
 
         if (!spec || !spec->app_dir || !g_path_is_absolute(spec->app_dir) ||
@@ -731,12 +940,20 @@ int js_app_start(const JsAppSpec *spec) {
                 return r;
         if (g_hash_table_contains(runtime.apps, spec->app_id))
                 return -EEXIST;
-        req->text = js_app_spec_to_json(spec);
+        link = js_app_link_new();
+        if (!link)
+                return -EIO;
+        req->text = js_app_spec_to_json(spec, link->token);
 
         r = js_request_queue(g_steal_pointer(&req));
-        if (r < 0)
+        if (r < 0) {
+                g_free(link);
                 return r;
+        }
         g_hash_table_add(runtime.apps, g_strdup(spec->app_id));
+        g_mutex_lock(&runtime.lock);
+        g_hash_table_replace(runtime.links, g_strdup(spec->app_id), link);
+        g_mutex_unlock(&runtime.lock);
         return 0;
 }
 

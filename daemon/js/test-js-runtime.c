@@ -417,6 +417,46 @@ static void test_console(void) {
         g_assert_cmpstr(output_get("console", 2)->str, ==, "oops on stderr\n");
 }
 
+/* The direct link is the Worker's alone: its token is gone from
+ * workerData before the app's code runs, and nothing is left to claim. */
+static void test_link_claim(void) {
+        Exit *e;
+
+        app_start("claimer", "const { workerData } = require('worker_threads');\n"
+                             "const binding = process._linkedBinding('appd_worker');\n"
+                             "const seen = ['linkToken' in workerData ? 'token visible' : 'no token'];\n"
+                             "try {\n"
+                             "  binding.claim('0123456789abcdef0123456789abcdef', () => {});\n"
+                             "  seen.push('claimed a guess');\n"
+                             "} catch (err) { seen.push(err.message); }\n"
+                             "console.log(seen.join('|'));\n"
+                             "process.exit(0);\n");
+        e = wait_exit("claimer", 5000);
+        g_assert_cmpint(e->code, ==, 0);
+        g_assert_cmpstr(output_get("claimer", 1)->str, ==, "no token|appd link: nothing to claim\n");
+}
+
+/* An app that sends faster than the daemon takes its messages fills the
+ * bounded queue and is ended; the runtime goes on serving others. */
+static void test_flood(void) {
+        Exit *e;
+
+        g_test_expect_message("appd-js", G_LOG_LEVEL_WARNING, "App flood sends faster than appd takes*");
+        app_start("flood", "const { app, BrowserWindow } = require('electron');\n"
+                           "app.whenReady().then(() => {\n"
+                           "  const win = new BrowserWindow();\n"
+                           "  const big = new Uint8Array(4 * 1024 * 1024);\n"
+                           "  for (;;) win.webContents.send('flood', big);\n"
+                           "});\n");
+        e = wait_exit("flood", 20000);
+        g_test_assert_expected_messages();
+        g_assert_cmpstr(e->reason, ==, "killed");
+
+        app_start("after-flood", "process.exit(5);\n");
+        e = wait_exit("after-flood", 5000);
+        g_assert_cmpint(e->code, ==, 5);
+}
+
 static void test_app_api(void) {
         static const char *const args[] = { "--flag", "file.txt", NULL };
         g_autoptr(JsonParser) parser = json_parser_new();
@@ -1483,6 +1523,8 @@ int main(int argc, char **argv) {
         g_test_add_func("/js-runtime/exit-code", test_exit_code);
         g_test_add_func("/js-runtime/exception", test_exception);
         g_test_add_func("/js-runtime/console", test_console);
+        g_test_add_func("/js-runtime/link-claim", test_link_claim);
+        g_test_add_func("/js-runtime/flood", test_flood);
         g_test_add_func("/js-runtime/app-api", test_app_api);
         g_test_add_func("/js-runtime/window-round-trip", test_window_round_trip);
         g_test_add_func("/js-runtime/closed-event-quits", test_closed_event_quits);

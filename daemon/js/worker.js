@@ -29,6 +29,17 @@ const codec = vm.runInThisContext(
 const makeElectron = vm.runInThisContext(spec.electronSource, {
   filename: 'appd:electron.js',
 });
+// The direct link to the daemon (js-runtime.c): claimed with this app's
+// one-time token before the app's own code runs, which then finds neither
+// the token nor anything left to claim.
+let link = null;
+try {
+  link = process._linkedBinding('appd_worker').claim(spec.linkToken, receive);
+} catch (err) {
+  process._rawDebug(`appd: no direct link for this app (${err.message}); using the bootstrap`);
+}
+delete spec.linkToken;
+
 const electron = makeElectron(require, {
   appId: spec.appId,
   name: spec.name,
@@ -43,6 +54,10 @@ const electron = makeElectron(require, {
   // when it spans its whole buffer.
   post(msg, bytes) {
     const json = JSON.stringify(msg);
+    if (link) {
+      link.send(json, bytes);
+      return;
+    }
     if (bytes === undefined) {
       parentPort.postMessage(json);
       return;
@@ -80,10 +95,16 @@ Module._resolveFilename = function (request, ...rest) {
   return resolveFilename.call(this, request, ...rest);
 };
 
-// Daemon events arrive on the parent port; listening also keeps the app
-// alive with no windows, as an Electron main process stays alive until it
-// quits.
+// Daemon events arrive on the link, or on the parent port before it (and
+// without it); listening to the port also keeps the app alive with no
+// windows, as an Electron main process stays alive until it quits.
 parentPort.on('message', (msg) => electron.dispatch(msg));
+
+// What the link delivers, in the bootstrap's dispatch() arguments.
+function receive(kind, appId, text, payload, windowId, ipcKind, req) {
+  if (kind === 'post') electron.dispatch({ t: 'ev', json: text });
+  else if (kind === 'ipc') electron.dispatch({ t: 'ipc', id: windowId, kind: ipcKind, req, channel: text, payload });
+}
 
 // A Worker's own stdio is asynchronous and loses what is still buffered
 // when the app calls process.exit(); messages on parentPort are drained
