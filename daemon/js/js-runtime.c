@@ -337,6 +337,25 @@ static bool js_value_get_bytes(napi_env env, napi_value value, const void **ret_
         return true;
 }
 
+/* Attaches a copy of bytes (ArrayBuffer or typed array) to a message;
+ * false, with a JavaScript TypeError, for anything else. */
+static bool js_event_attach_bytes(napi_env env, JsEvent *ev, napi_value value) {
+        const void *data = NULL;
+        size_t size = 0;
+
+        if (!js_value_get_bytes(env, value, &data, &size)) {
+                napi_throw_type_error(env, NULL, "appd binding: payload must be bytes");
+                return false;
+        }
+        /* Never NULL, so an empty payload still counts as attached. */
+        ev->payload = g_malloc(size ?: 1);
+        if (size > 0)
+                memcpy(ev->payload, data, size);
+        ev->payload_size = size;
+        ev->size += size;
+        return true;
+}
+
 /* send(appId, json[, bytes]) → false when the daemon's queue is full.
  * bytes (ArrayBuffer or Uint8Array) is the IPC frame of send, invoke-reply
  * and send-sync-reply; it is copied, so the caller may reuse it. */
@@ -355,21 +374,9 @@ static napi_value js_binding_send_cb(napi_env env, napi_callback_info info) {
                 return NULL;
         if (argc > 2)
                 napi_typeof(env, argv[2], &type);
-        if (type != napi_undefined && type != napi_null) {
-                const void *data = NULL;
-                size_t size = 0;
-
-                if (!js_value_get_bytes(env, argv[2], &data, &size)) {
-                        js_event_free(ev);
-                        napi_throw_type_error(env, NULL, "appd binding: payload must be bytes");
-                        return NULL;
-                }
-                /* Never NULL, so an empty payload still counts as attached. */
-                ev->payload = g_malloc(size ?: 1);
-                if (size > 0)
-                        memcpy(ev->payload, data, size);
-                ev->payload_size = size;
-                ev->size += size;
+        if (type != napi_undefined && type != napi_null && !js_event_attach_bytes(env, ev, argv[2])) {
+                js_event_free(ev);
+                return NULL;
         }
         return js_boolean(env, js_event_push(ev, false));
 }
@@ -572,20 +579,9 @@ static napi_value js_link_send_cb(napi_env env, napi_callback_info info) {
                 return NULL;
         if (argc > 1)
                 napi_typeof(env, argv[1], &type);
-        if (type != napi_undefined && type != napi_null) {
-                const void *bytes = NULL;
-                size_t size = 0;
-
-                if (!js_value_get_bytes(env, argv[1], &bytes, &size)) {
-                        js_event_free(ev);
-                        napi_throw_type_error(env, NULL, "appd link: payload must be bytes");
-                        return NULL;
-                }
-                ev->payload = g_malloc(size ?: 1);
-                if (size > 0)
-                        memcpy(ev->payload, bytes, size);
-                ev->payload_size = size;
-                ev->size += size;
+        if (type != napi_undefined && type != napi_null && !js_event_attach_bytes(env, ev, argv[1])) {
+                js_event_free(ev);
+                return NULL;
         }
         pushed = js_event_push(ev, false);
         if (!pushed) {
