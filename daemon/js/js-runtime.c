@@ -628,7 +628,7 @@ static napi_value js_link_claim_cb(napi_env env, napi_callback_info info) {
                 g_hash_table_iter_init(&it, runtime.links);
                 while (g_hash_table_iter_next(&it, &key, &value)) {
                         JsAppLink *l = value;
-                        if (!l->claimed && strlen(token) == strlen(l->token) && g_str_equal(token, l->token)) {
+                        if (!l->claimed && g_str_equal(token, l->token)) {
                                 link = l;
                                 app_id = g_strdup(key);
                                 break;
@@ -940,16 +940,19 @@ int js_app_start(const JsAppSpec *spec) {
         if (!link)
                 return -EIO;
         req->text = js_app_spec_to_json(spec, link->token);
-
-        r = js_request_queue(g_steal_pointer(&req));
-        if (r < 0) {
-                g_free(link);
-                return r;
-        }
-        g_hash_table_add(runtime.apps, g_strdup(spec->app_id));
+        /* There before the Worker can ask for it. */
         g_mutex_lock(&runtime.lock);
         g_hash_table_replace(runtime.links, g_strdup(spec->app_id), link);
         g_mutex_unlock(&runtime.lock);
+
+        r = js_request_queue(g_steal_pointer(&req));
+        if (r < 0) {
+                g_mutex_lock(&runtime.lock);
+                g_hash_table_remove(runtime.links, spec->app_id);
+                g_mutex_unlock(&runtime.lock);
+                return r;
+        }
+        g_hash_table_add(runtime.apps, g_strdup(spec->app_id));
         return 0;
 }
 
