@@ -11,7 +11,19 @@
   //   link.post(request)  a message with no answer
   //   link.local(name)    a module the page has itself (electron, events …)
   // and returns { onMessage, require(name, fromDir), makeRequire(dir),
-  // remote, init(url), ask(op, fields), dirnameOf(file) }.
+  // remote, init(url), ask(op, fields) }.
+
+  // The folder of an absolute file name.
+  function dirnameOf(file) {
+    const slash = file.lastIndexOf('/');
+    return slash <= 0 ? '/' : file.slice(0, slash);
+  }
+
+  // A CommonJS module object for a file (the preload, the page, a module).
+  function newModule(id, filename) {
+    return { id, filename, loaded: false, exports: {}, children: [], paths: [] };
+  }
+
   function createNodeRuntime(link) {
     // One id per page load: the main process drops what an older load of
     // this page held when a request from a new one arrives.
@@ -27,14 +39,6 @@
       return err;
     }
 
-    function request(op, fields) {
-      asked = true;
-      const answer = link.call(Object.assign({ op, ctx: contextId }, fields));
-      if (!answer || typeof answer !== 'object') throw new Error('Malformed answer from the main process');
-      if (!answer.ok) throw fail(answer.error);
-      return answer.value;
-    }
-
     // The page is going (or going into the back-forward cache): the main
     // process lets go of all it holds for this page and stops calling its
     // callbacks.  Only once something was asked of it.
@@ -42,6 +46,14 @@
     window.addEventListener('pagehide', () => {
       if (asked) link.post({ op: 'release-context', ctx: contextId });
     });
+
+    function request(op, fields) {
+      asked = true;
+      const answer = link.call(Object.assign({ op, ctx: contextId }, fields));
+      if (!answer || typeof answer !== 'object') throw new Error('Malformed answer from the main process');
+      if (!answer.ok) throw fail(answer.error);
+      return answer.value;
+    }
 
     // ---- proxies of main-process objects --------------------------------
 
@@ -208,11 +220,6 @@
     const builtins = new Map(); // name → proxy of the main process's module
     const modules = new Map(); // file name → module
 
-    function dirnameOf(file) {
-      const slash = file.lastIndexOf('/');
-      return slash <= 0 ? '/' : file.slice(0, slash);
-    }
-
     function fileUrl(file) {
       return 'file://' + file.split('/').map(encodeURIComponent).join('/');
     }
@@ -244,9 +251,7 @@
         modules.set(found.filename, module);
         return module.exports;
       }
-      const module = {
-        id: found.filename, filename: found.filename, loaded: false, exports: {}, children: [], paths: [],
-      };
+      const module = newModule(found.filename, found.filename);
       modules.set(found.filename, module);
       const moduleDir = dirnameOf(found.filename);
       try {
@@ -290,6 +295,5 @@
       init: (url) => request('init', { url }),
       // A request whose answer is a value (or a promise of one).
       ask: (op, fields) => fromMeta(request(op, fields)),
-      dirnameOf,
     };
   }

@@ -11,7 +11,9 @@
  * the preload exposes through contextBridge.  Without it they run in the
  * page's world, as in Electron.
  *
- * Transport (docs/ipc.md):
+ * Transport (docs/ipc.md): on the page link (__appdLink, which
+ * renderer/page-extension.c puts in this world) when the web process has
+ * one; without it:
  *   send      messageHandlers.appdIpc.postMessage({channel, payload})
  *   invoke    messageHandlers.appdInvoke.postMessage({channel, payload}),
  *             whose reply is the framed result (base64), or an error with
@@ -20,7 +22,8 @@
  *             the result frame as the response
  *   sendSync  a synchronous XHR to /__appd/send-sync carrying a token only
  *             this script knows
- *   daemon → page: the renderer calls __appdDispatch(channel, bytes)
+ *   daemon → page: __appdDispatch(channel, bytes), called by the page
+ *             extension on the page link, else by the renderer
  * payload: the arguments framed by the codec, as base64 text: WebKit
  * hands a typed array to the native side as a plain object, ~400 times
  * slower at 64 KiB; bytes: a Uint8Array. */
@@ -513,6 +516,7 @@
     }
   }
   const preloadPath = options && typeof options.preloadPath === 'string' ? options.preloadPath : null;
+  const preloadDir = preloadPath ? dirnameOf(preloadPath) : '/';
 
   function sandboxedRequire(name) {
     const local = localModule(name);
@@ -523,11 +527,13 @@
     throw error;
   }
 
-  const require = nodeInfo && nodeInfo.node
-    ? runtime().makeRequire(preloadPath ? runtime().dirnameOf(preloadPath) : '/')
-    : sandboxedRequire;
+  const require = nodeInfo && nodeInfo.node ? runtime().makeRequire(preloadDir) : sandboxedRequire;
 
   const allVersions = Object.assign({}, nodeInfo && nodeInfo.node ? nodeInfo.process.versions : {}, versions);
+
+  function nowNanoseconds() {
+    return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+  }
 
   function makeProcess() {
     if (!nodeInfo || !nodeInfo.node) {
@@ -559,7 +565,7 @@
       cwd: () => info.cwd,
       nextTick: (fn, ...args) => queueMicrotask(() => fn(...args)),
       hrtime: Object.assign((previous) => {
-        const ns = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+        const ns = nowNanoseconds();
         const now = [Number(ns / 1000000000n), Number(ns % 1000000000n)];
         if (!previous) return now;
         let seconds = now[0] - previous[0];
@@ -569,7 +575,7 @@
           nanos += 1e9;
         }
         return [seconds, nanos];
-      }, { bigint: () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)) }),
+      }, { bigint: nowNanoseconds }),
     });
     return proc;
   }
@@ -580,10 +586,8 @@
   // globals, as a CommonJS module whose file is the page's.
   if (nodeMode === 'page' && !contextIsolated && nodeInfo && nodeInfo.node) {
     const pageFile = nodeInfo.filename || '/';
-    const pageDir = nodeInfo.filename ? runtime().dirnameOf(pageFile) : '/';
-    const pageModule = {
-      id: '.', filename: pageFile, loaded: false, exports: {}, children: [], paths: [],
-    };
+    const pageDir = dirnameOf(pageFile);
+    const pageModule = newModule('.', pageFile);
     const globals = {
       require: runtime().makeRequire(pageDir),
       module: pageModule,
@@ -599,10 +603,7 @@
       Object.defineProperty(globalThis, key, { value, writable: true, configurable: true });
   }
 
-  const preloadDir = preloadPath ? runtime().dirnameOf(preloadPath) : '/';
-  const preloadModule = {
-    id: preloadPath || '', filename: preloadPath || '', loaded: false, exports: {}, children: [], paths: [],
-  };
+  const preloadModule = newModule(preloadPath || '', preloadPath || '');
   // What the preload has in scope (renderer/app-window.c wraps it).
   return {
     require,
