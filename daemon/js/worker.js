@@ -70,29 +70,30 @@ const electron = makeElectron(require, {
 });
 
 // As Electron does: 'electron' resolves to a fixed cache key that holds the
-// ready-made module, so no file on disk can stand in for it.
-const electronModule = new Module('electron', null);
-electronModule.filename = 'electron';
-electronModule.loaded = true;
-electronModule.exports = electron.exports;
-Module._cache.electron = electronModule;
+// ready-made module, so no file on disk can stand in for it; the same for
+// @electron/remote/main.
+const fixedModules = new Map(); // request → cache key
+function fixModule(key, exports, ...requests) {
+  const module = new Module(key, null);
+  module.filename = key;
+  module.loaded = true;
+  module.exports = exports;
+  Module._cache[key] = module;
+  for (const request of [key, ...requests]) fixedModules.set(request, key);
+}
+
+fixModule('electron', electron.exports, 'electron/main');
 
 // Node in pages and the remote module (remote.js): its requests arrive on
 // an internal IPC channel; @electron/remote/main is its switch.
 const makeRemote = vm.runInThisContext(spec.remoteSource, { filename: 'appd:remote.js' });
 const remote = makeRemote(require, { appDir: spec.appDir }, electron);
 electron.setInternalChannel(remote.channel, remote.handle);
-const remoteMainModule = new Module('@electron/remote/main', null);
-remoteMainModule.filename = '@electron/remote/main';
-remoteMainModule.loaded = true;
-remoteMainModule.exports = remote.mainModule;
-Module._cache['@electron/remote/main'] = remoteMainModule;
+fixModule('@electron/remote/main', remote.mainModule);
 
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
-  if (request === 'electron' || request === 'electron/main') return 'electron';
-  if (request === '@electron/remote/main') return '@electron/remote/main';
-  return resolveFilename.call(this, request, ...rest);
+  return fixedModules.get(request) || resolveFilename.call(this, request, ...rest);
 };
 
 // Daemon events arrive on the link, or on the parent port before it (and
