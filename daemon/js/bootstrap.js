@@ -176,7 +176,8 @@ function dispatch(kind, appId, text, payload, windowId, ipcKind, req) {
     app.worker.postMessage(
       { t: 'ipc', id: windowId, kind: ipcKind, req, channel: text, payload },
       [payload]);
-  else if (kind === 'kill') kill(appId, app);
+  // A kill with a reason (an app that flooded the daemon) ends it as failed.
+  else if (kind === 'kill') kill(appId, app, text);
 }
 
 // A bug here must not take every app down with it.

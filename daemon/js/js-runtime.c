@@ -34,9 +34,13 @@
 
 /* Requests from the main thread that may wait for the js thread. */
 #define JS_REQUEST_QUEUE_MAX 4096
-/* Bytes of messages and output waiting for the main thread; beyond it an
- * app's output is dropped and an app that keeps sending is ended. */
-#define JS_EVENT_BYTES_MAX (64u * 1024 * 1024)
+/* What one app may have queued for the main thread and not yet taken:
+ * bytes of messages and output, and their number.  Beyond either bound the
+ * app's output is dropped and an app that keeps sending is ended; other
+ * apps are not affected.  The bytes bound holds several of the largest IPC
+ * messages (APPD_IPC_MAX_MESSAGE is at most 64 MiB). */
+#define JS_APP_EVENT_BYTES_MAX (128u * 1024 * 1024)
+#define JS_APP_EVENTS_MAX 8192u
 /* Events delivered per main-loop iteration, so a chatty app cannot starve
  * the rest of the daemon. */
 #define JS_EVENT_BATCH 64
@@ -87,7 +91,7 @@ typedef struct {
         size_t payload_size;
         char *reason;
         int number;             /* output: stream; exited: exit code */
-        size_t size;            /* counted against JS_EVENT_BYTES_MAX */
+        size_t size;            /* counted against JS_APP_EVENT_BYTES_MAX */
 } JsEvent;
 
 typedef struct {
@@ -111,7 +115,6 @@ typedef struct {
         NodeShimEnv *env;
         napi_threadsafe_function requests;
         GQueue events;
-        size_t events_bytes;
         GSource *events_source;
         GHashTable *links;      /* app id → JsAppLink */
 } JsRuntime;
@@ -121,6 +124,8 @@ typedef struct {
         char token[33];         /* handed to the Worker in workerData; claimable once */
         bool claimed;
         bool flooded;           /* it filled the queue to the daemon: being ended */
+        size_t queued_bytes;    /* of its events not yet taken by the main thread */
+        unsigned queued;
         napi_threadsafe_function to_worker; /* NULL until claimed, and once its env ends */
 } JsAppLink;
 
@@ -150,6 +155,11 @@ static void js_event_free(JsEvent *ev) {
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(JsEvent, js_event_free)
 
 /* ---- js thread → main thread ------------------------------------------ */
+
+/* The app's link; runtime.lock held. */
+static JsAppLink *js_app_link_lookup(const char *app_id) {
+        return runtime.links && app_id ? g_hash_table_lookup(runtime.links, app_id) : NULL;
+}
 
 static void js_event_deliver(JsEvent *ev) {
         const JsRuntimeCallbacks *cb = &runtime.callbacks;
@@ -199,7 +209,12 @@ static gboolean js_events_dispatch_cb(gpointer user_data) {
 
         g_mutex_lock(&runtime.lock);
         while (batch.length < JS_EVENT_BATCH && (ev = g_queue_pop_head(&runtime.events))) {
-                runtime.events_bytes -= ev->size;
+                JsAppLink *link = js_app_link_lookup(ev->app_id);
+
+                if (link && ev->kind != JS_EVENT_EXITED && ev->kind != JS_EVENT_RUNTIME_GONE) {
+                        link->queued_bytes -= ev->size;
+                        link->queued--;
+                }
                 g_queue_push_tail(&batch, ev);
         }
         more = !g_queue_is_empty(&runtime.events);
@@ -216,17 +231,24 @@ static gboolean js_events_dispatch_cb(gpointer user_data) {
         return more ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
-/* Takes `ev`.  Unless `always`, refuses it (false) when the queue holds too
- * many bytes. */
+/* Takes `ev`.  Unless `always`, refuses it (false) when its app already has
+ * as many bytes or events waiting as it may, or is not running. */
 static bool js_event_push(JsEvent *ev, bool always) {
+        JsAppLink *link;
+
         g_mutex_lock(&runtime.lock);
-        if (!always && runtime.events_bytes + ev->size > JS_EVENT_BYTES_MAX) {
-                g_mutex_unlock(&runtime.lock);
-                js_event_free(ev);
-                return false;
+        link = js_app_link_lookup(ev->app_id);
+        if (!always) {
+                if (!link || link->queued >= JS_APP_EVENTS_MAX ||
+                    link->queued_bytes + ev->size > JS_APP_EVENT_BYTES_MAX) {
+                        g_mutex_unlock(&runtime.lock);
+                        js_event_free(ev);
+                        return false;
+                }
+                link->queued_bytes += ev->size;
+                link->queued++;
         }
         g_queue_push_tail(&runtime.events, ev);
-        runtime.events_bytes += ev->size;
         /* An explicit source, not g_main_context_invoke(): that runs the
          * callback right here when this thread can own the context. */
         if (!runtime.events_source && runtime.main_context) {
@@ -597,6 +619,7 @@ static napi_value js_link_send_cb(napi_env env, napi_callback_info info) {
                         link->flooded = true;
                         kill->kind = JS_REQUEST_KILL;
                         kill->app_id = g_strdup(app_id);
+                        kill->text = g_strdup("too many messages queued for the daemon");
                         if (!runtime.requests ||
                             napi_call_threadsafe_function(runtime.requests, kill, napi_tsfn_nonblocking) != napi_ok)
                                 js_request_free(kill);
@@ -724,7 +747,6 @@ static void js_runtime_clear(void) {
         }
         while ((ev = g_queue_pop_head(&runtime.events)))
                 js_event_free(ev);
-        runtime.events_bytes = 0;
         runtime.ready = runtime.done = false;
         runtime.requests = NULL;
         runtime.env = NULL;
