@@ -86,17 +86,19 @@ struct Window {
         gboolean ready;          /* the renderer's window exists */
         GList *calls;            /* WindowCall*: View.Call replies awaited */
         guint n_calls;
-        GHashTable *requests;    /* req → sd_bus_message*: Invoke/SendSync awaiting the app */
+        GHashTable *requests;    /* req → WindowRequest*: Invoke/SendSync awaiting the app */
+        size_t request_bytes;    /* what the waiting requests hold */
         GPtrArray *page_links;   /* PageLink*: the web page's own connections (Host.OpenPageLink) */
         sd_bus *page_bus;        /* the link of the page now shown (Attach), or NULL; not owned */
         gint64 next_request;
         gboolean destroying;
 };
 
-/* webContents calls awaiting the renderer's answer, and page invokes
- * awaiting the main script's, per window. */
+/* webContents calls awaiting the renderer's answer, per window; and the
+ * least that page invokes awaiting the main script's answer may hold, in
+ * bytes (windows.c: window_max_request_bytes()). */
 #define WINDOW_MAX_CALLS 256
-#define WINDOW_MAX_REQUESTS 256
+#define WINDOW_MAX_REQUEST_BYTES (64u * 1024 * 1024)
 
 /* apps.c */
 int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret);

@@ -268,32 +268,65 @@ static int method_Send(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return sd_bus_reply_method_return(m, NULL);
 }
 
-static void message_unref(gpointer m) {
-        sd_bus_message_unref(m);
+/* A page's Invoke or SendSync waiting for the main script's answer. */
+typedef struct {
+        Window *window;
+        sd_bus_message *message;
+        size_t cost;            /* counted in window->request_bytes */
+} WindowRequest;
+
+static void window_request_free(gpointer data) {
+        WindowRequest *q = data;
+
+        q->window->request_bytes -= q->cost;
+        sd_bus_message_unref(q->message);
+        g_free(q);
+}
+
+/* The bytes a waiting call holds, as counted against
+ * window_max_request_bytes(): its payload and channel, and what a call
+ * costs besides (message, table entry, the app's side). */
+static size_t ipc_request_cost(const char *channel, size_t size) {
+        return size + strlen(channel) + 512;
+}
+
+/* Waiting calls may hold this much per window: the larger of 64 MiB and
+ * four of the largest messages, so calls many at a time, as pages make
+ * them with Promise.all, never meet it. */
+static size_t window_max_request_bytes(Window *w) {
+        return MAX((size_t) WINDOW_MAX_REQUEST_BYTES, 4 * (size_t) w->daemon->ipc_max_payload);
 }
 
 /* Invoke and SendSync: the call waits here until the app answers with
- * window_request_reply(); at most WINDOW_MAX_REQUESTS per window. */
+ * window_request_reply(); what waiting calls hold is bounded in bytes per
+ * window. */
 static int ipc_request(sd_bus_message *m, Window *w, const char *kind, sd_bus_error *error) {
+        WindowRequest *q;
         const char *channel;
         const void *data;
-        size_t size;
+        size_t size, cost;
         gint64 req;
         int r;
 
         r = ipc_read(w, m, &channel, &data, &size, error);
         if (r <= 0)
                 return r;
-        if (g_hash_table_size(w->requests) >= WINDOW_MAX_REQUESTS)
+        cost = ipc_request_cost(channel, size);
+        if (w->request_bytes + cost > window_max_request_bytes(w))
                 return sd_bus_error_setf(error, APPD_ERROR_TOO_MANY,
-                                         "More than %d IPC calls are waiting for an answer",
-                                         WINDOW_MAX_REQUESTS);
+                                         "IPC calls waiting for an answer hold more than %zu bytes",
+                                         window_max_request_bytes(w));
         req = ++w->next_request;
         r = js_app_post_ipc(w->app->id, w->id, kind, req, channel, data, size);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Cannot deliver IPC: %s",
                                                g_strerror(-r));
-        g_hash_table_insert(w->requests, g_memdup2(&req, sizeof(req)), sd_bus_message_ref(m));
+        q = g_new0(WindowRequest, 1);
+        q->window = w;
+        q->message = sd_bus_message_ref(m);
+        q->cost = cost;
+        w->request_bytes += cost;
+        g_hash_table_insert(w->requests, g_memdup2(&req, sizeof(req)), q);
         return 1;
 }
 
@@ -306,14 +339,16 @@ static int method_SendSync(sd_bus_message *m, void *userdata, sd_bus_error *erro
 }
 
 void window_request_reply(Window *w, gint64 req, gboolean ok, const void *data, size_t size) {
-        sd_bus_message *m = g_hash_table_lookup(w->requests, &req);
+        WindowRequest *q = g_hash_table_lookup(w->requests, &req);
         g_autofree char *text = NULL;
+        sd_bus_message *m;
         int r;
 
         /* An answer for a request that is not waiting (answered, or its
          * renderer gone) is dropped: the app cannot answer for others. */
-        if (!m)
+        if (!q)
                 return;
+        m = q->message;
         if (ok && size > w->daemon->ipc_max_payload) {
                 ok = FALSE;
                 text = g_strdup_printf("IPC reply of %zu bytes is over the limit of %u", size,
@@ -1018,7 +1053,7 @@ int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret
                         w->parent_id = (guint) json_node_get_int(parent);
         }
         w->requests = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-                                           message_unref);
+                                           window_request_free);
         w->page_links = g_ptr_array_new_with_free_func(page_link_free);
 
         g_hash_table_insert(d->windows, GUINT_TO_POINTER(id), w);

@@ -27,7 +27,10 @@
 #define IPC_HANDLER         "appdIpc"
 #define INVOKE_HANDLER      "appdInvoke"
 #define IPC_MAX_CHANNEL     256
-#define IPC_MAX_INVOKES     256
+/* Invokes waiting for their answer.  Once sent on, each holds only its
+ * reply handle (under 1 KiB), so this bounds their memory to a few MiB;
+ * their payloads are bounded by the daemon, in bytes. */
+#define IPC_MAX_INVOKES     16384
 /* Requests under this path are IPC, never the app's files. */
 #define IPC_PATH_PREFIX     "/__appd/"
 #define IPC_SEND_SYNC_PATH  IPC_PATH_PREFIX "send-sync"

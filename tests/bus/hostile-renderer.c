@@ -175,7 +175,7 @@ int main(int argc, char **argv) {
         const char *fd_env = g_getenv(APPD_RENDERER_FD_ENV);
         const char *dir = g_getenv("APPD_TEST_LOG_DIR");
         g_autofree char *path = NULL, *json = NULL;
-        g_autoptr(GBytes) good = NULL, big = NULL;
+        g_autoptr(GBytes) good = NULL, big = NULL, slow = NULL;
         char window[32] = "0", channel[301];
         int counts[3] = { 0 }, r;
 
@@ -224,10 +224,20 @@ int main(int argc, char **argv) {
         call_internal("object-get", "[{\"op\":\"get\",\"ctx\":\"c1\",\"id\":1,\"name\":\"x\"}]");
         call_internal("internal-invoke", "[]");
 
-        /* More slow invokes than the daemon lets wait. */
-        for (int i = 0; i < 300; i++) {
+        /* More slow invokes than the daemon lets wait: a frame of
+         * 1048584 bytes each (a JSON array holding a string of 1 MiB). */
+        {
+                GString *json = g_string_new("[\"");
+
+                for (int i = 0; i < 1024 * 1024; i++)
+                        g_string_append_c(json, 'x');
+                g_string_append(json, "\"]");
+                slow = frame(json->str);
+                g_string_free(json, TRUE);
+        }
+        for (int i = 0; i < 100; i++) {
                 sd_bus_message *m = NULL;
-                g_autoptr(GBytes) f = frame("[]");
+                GBytes *f = slow;
 
                 sd_bus_message_new_method_call(bus, &m, NULL, APPD_HOST_PATH, APPD_HOST_IFACE,
                                                "Invoke");
@@ -236,7 +246,7 @@ int main(int argc, char **argv) {
                 sd_bus_call_async(bus, NULL, m, invoke_done_cb, counts, 30 * 1000 * 1000);
                 sd_bus_message_unref(m);
         }
-        while (counts[0] + counts[1] + counts[2] < 300) {
+        while (counts[0] + counts[1] + counts[2] < 100) {
                 r = sd_bus_process(bus, NULL);
                 if (r < 0)
                         break;

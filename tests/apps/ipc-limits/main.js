@@ -31,6 +31,12 @@ app.whenReady().then(() => {
   });
   ipcMain.handle('big-result', () => new Uint8Array(LIMIT));
   ipcMain.handle('echo', (event, x) => x);
+  let held = 0;
+  ipcMain.handle('hold', () => {
+    held++;
+    return new Promise(() => {});
+  });
+  ipcMain.handle('held-count', () => held);
   ipcMain.on('done', (event, problems) => {
     if (problems.length > 0) return fail(`page: ${problems.join('; ')}`);
     console.log('ok');

@@ -41,6 +41,25 @@ async function run() {
     expect(new RegExp(`^Error invoking remote method 'big-result': Error: IPC message of \\d+ bytes is over the limit of ${LIMIT}$`).test(err.message),
            `result over the limit: ${err.message}`);
   }
+  // Many calls at once all get their answer, as in Electron.
+  const many = await Promise.allSettled(Array.from({ length: 2000 }, (_, i) => ipcRenderer.invoke('echo', i)));
+  const answered = many.filter((r, i) => r.status === 'fulfilled' && r.value === i).length;
+  expect(answered === 2000, `${answered} of 2000 parallel invokes answered: ${many.find((r) => r.status === 'rejected')?.reason}`);
+
+  // What waiting calls hold is bounded in bytes: calls that are never
+  // answered, a megabyte each, are refused once they hold 64 MiB.
+  const held = Array.from({ length: 100 }, () => ipcRenderer.invoke('hold', new Uint8Array(Math.min(LIMIT - 1024, 1 << 20))));
+  const refusals = [];
+  held.forEach((p) => p.catch((err) => refusals.push(err.message)));
+  // Every call is either held by the main script or refused.
+  let heldCount = 0;
+  while ((heldCount = await ipcRenderer.invoke('held-count')) + refusals.length < 100)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(heldCount + refusals.length === 100, `${heldCount} held and ${refusals.length} refused of 100`);
+  expect(heldCount >= 32 && heldCount < 100, `${heldCount} of 100 unanswered 1 MiB invokes held`);
+  expect(refusals.every((m) => /IPC calls waiting for an answer hold more than \d+ bytes/.test(m)),
+         `refusal: ${refusals[0]}`);
+
   // Still working.
   expect(await ipcRenderer.invoke('echo', 'after') === 'after', 'IPC after the refusals');
   ipcRenderer.send('done', problems);
