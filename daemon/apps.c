@@ -14,6 +14,11 @@
 
 /* Per-app V8 old-generation limit, MiB. */
 #define APP_HEAP_LIMIT_MB 512
+/* A restored app that has run this long is no longer suspected of taking
+ * appd down; one restored this many times in a row without settling is
+ * left out. */
+#define APP_SETTLE_SEC 30
+#define APP_MAX_RESTORES 3
 
 App *app_find(Daemon *d, const char *id) {
         return g_hash_table_lookup(d->apps, id);
@@ -22,6 +27,8 @@ App *app_find(Daemon *d, const char *id) {
 void app_free(App *a) {
         if (!a)
                 return;
+        if (a->settle_timer)
+                g_source_remove(a->settle_timer);
         a->slot = sd_bus_slot_unref(a->slot);
         g_list_free(a->windows);
         g_free(a->id);
@@ -45,6 +52,13 @@ void app_post_event(App *a, const char *json) {
                         g_strerror(-r));
 }
 
+static void app_set_state(App *a, AppState state) {
+        if (a->state == state)
+                return;
+        a->state = state;
+        bus_emit_app_changed(a, "State");
+}
+
 static void app_post_error(App *a, guint window_id, const char *message) {
         JsonBuilder *b = event_begin("error", window_id);
         g_autofree char *json = NULL;
@@ -65,6 +79,9 @@ static void app_maybe_finish(App *a) {
         a->state = APP_EXITED;
         APP_LOG(a, G_LOG_LEVEL_MESSAGE, "App %s exited: %s, code %d%s%s", a->id, a->exit_reason,
                 a->exit_code, *a->exit_message ? ": " : "", a->exit_message);
+        /* Ended, by itself or by appd's orderly stop: nothing to restore. */
+        if (store_session_remove(d->store, a->id) < 0)
+                APP_LOG(a, G_LOG_LEVEL_WARNING, "Cannot forget %s in the session", a->id);
         bus_emit_app_exited(a);
         g_hash_table_remove(d->apps, a->id);
         if (d->stopping && g_hash_table_size(d->apps) == 0)
@@ -110,6 +127,12 @@ static void app_handle_message(App *a, JsonObject *o, GBytes *payload) {
 
         if (!op) {
                 APP_LOG(a, G_LOG_LEVEL_WARNING, "Message without op from %s", a->id);
+                return;
+        }
+
+        if (g_str_equal(op, "app-ready")) {
+                if (a->state == APP_STARTING)
+                        app_set_state(a, APP_RUNNING);
                 return;
         }
 
@@ -267,7 +290,7 @@ int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret) 
         a->name = g_strdup(pkg->product_name);
         a->version = g_strdup(pkg->version);
         a->dir = g_strdup(pkg->dir);
-        a->state = APP_RUNNING;
+        a->state = APP_STARTING;
         a->exit_reason = g_strdup("");
         a->exit_message = g_strdup("");
         r = sd_bus_path_encode(APPD_APP_PATH_PREFIX, a->id, &a->object_path);
@@ -302,6 +325,13 @@ int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret) 
         if (r < 0)
                 APP_LOG(a, G_LOG_LEVEL_WARNING, "Cannot record app %s: %s", a->id,
                         g_strerror(-r));
+        /* On disk before anyone is told the app runs, so a kill of appd
+         * at any moment after finds it. */
+        r = pkg->restore ? store_session_add(d->store, a->id, pkg->dir, args, g_get_real_time())
+                         : store_session_remove(d->store, a->id);
+        if (r < 0)
+                APP_LOG(a, G_LOG_LEVEL_WARNING, "Cannot record %s in the session: %s", a->id,
+                        g_strerror(-r));
         APP_LOG(a, G_LOG_LEVEL_MESSAGE, "Started app %s (%s %s) from %s", a->id, a->name,
                 a->version, a->dir);
         *ret = a;
@@ -311,7 +341,7 @@ int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret) 
 int app_quit(App *a) {
         if (a->script_ended)
                 return -ESRCH;
-        a->state = APP_QUITTING;
+        app_set_state(a, APP_QUITTING);
         app_post_event(a, "{\"ev\":\"quit\"}");
         return 0;
 }
@@ -319,6 +349,77 @@ int app_quit(App *a) {
 int app_kill(App *a) {
         if (a->script_ended)
                 return -ESRCH;
-        a->state = APP_QUITTING;
+        app_set_state(a, APP_QUITTING);
         return js_app_kill(a->id);
+}
+
+static gboolean app_settled_cb(gpointer user_data) {
+        App *a = user_data;
+
+        a->settle_timer = 0;
+        (void) store_session_settled(a->daemon->store, a->id);
+        return G_SOURCE_REMOVE;
+}
+
+/* Starts one app the previous appd had running. */
+static void app_restore(Daemon *d, const StoreSessionApp *s) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(Package) pkg = NULL;
+        App *a;
+        int r;
+
+        if (s->restores >= APP_MAX_RESTORES) {
+                g_log_structured(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "APPD_APP", s->app_id,
+                                 "MESSAGE",
+                                 "Not restoring app %s: it was running the last %d times appd "
+                                 "ended abnormally and may be what ends it; "
+                                 "`appctl open %s` starts it",
+                                 s->app_id, s->restores, s->path);
+                (void) store_session_remove(d->store, s->app_id);
+                return;
+        }
+        pkg = package_load(s->path, &error);
+        if (!pkg || !pkg->restore) {
+                g_log_structured(G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "APPD_APP", s->app_id,
+                                 "MESSAGE", "Not restoring app %s: %s", s->app_id,
+                                 pkg ? "its package.json opts out (appd.restore)"
+                                     : error->message);
+                (void) store_session_remove(d->store, s->app_id);
+                return;
+        }
+        if (!g_str_equal(pkg->id, s->app_id))
+                (void) store_session_remove(d->store, s->app_id);
+        /* Counted before the app runs: if it takes appd down again, the
+         * next appd knows. */
+        (void) store_session_add(d->store, pkg->id, pkg->dir, (const char *const *) s->args,
+                                 g_get_real_time());
+        if (store_session_restoring(d->store, pkg->id) < 0)
+                return;
+        r = app_open(d, pkg, (const char *const *) s->args, &a);
+        if (r < 0) {
+                g_log_structured(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "APPD_APP", pkg->id,
+                                 "MESSAGE", "Cannot restore app %s: %s", pkg->id, g_strerror(-r));
+                (void) store_session_remove(d->store, pkg->id);
+                return;
+        }
+        APP_LOG(a, G_LOG_LEVEL_MESSAGE, "Restored app %s from the session appd had when it ended",
+                a->id);
+        a->settle_timer = g_timeout_add_seconds(APP_SETTLE_SEC, app_settled_cb, a);
+        bus_emit_app_started(a);
+}
+
+void apps_restore_session(Daemon *d) {
+        g_autoptr(GPtrArray) session = NULL;
+        int r;
+
+        r = store_session_list(d->store, &session);
+        if (r < 0) {
+                g_warning("Cannot read the session to restore: %s", g_strerror(-r));
+                return;
+        }
+        if (session->len > 0)
+                g_message("appd ended abnormally with %u apps running: restoring them",
+                          session->len);
+        for (guint i = 0; i < session->len; i++)
+                app_restore(d, session->pdata[i]);
 }

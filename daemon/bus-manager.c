@@ -251,7 +251,7 @@ static const sd_bus_vtable app_vtable[] = {
         SD_BUS_PROPERTY("Version", "s", NULL, offsetof(App, version),
                         SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Path", "s", NULL, offsetof(App, dir), SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("State", "s", property_app_state, 0, 0),
+        SD_BUS_PROPERTY("State", "s", property_app_state, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("ExitCode", "i", NULL, offsetof(App, exit_code), 0),
         SD_BUS_VTABLE_END
 };
@@ -343,4 +343,10 @@ void bus_emit_window_changed(Window *w, const char *property) {
         if (w->slot)
                 (void) sd_bus_emit_properties_changed(w->daemon->bus, w->object_path,
                                                       APPD_WINDOW_IFACE, property, NULL);
+}
+
+void bus_emit_app_changed(App *a, const char *property) {
+        if (a->slot)
+                (void) sd_bus_emit_properties_changed(a->daemon->bus, a->object_path,
+                                                      APPD_APP_IFACE, property, NULL);
 }

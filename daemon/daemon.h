@@ -47,6 +47,7 @@ struct App {
         char *exit_reason;
         char *exit_message;
         gboolean script_ended;   /* the Worker is gone */
+        guint settle_timer;      /* a restored app: until it counts as settled */
         sd_bus_slot *slot;
         GList *windows;          /* Window*, not owned */
 };
@@ -74,7 +75,8 @@ struct Window {
         guint64 xid;
         gboolean focused, maximized, minimized, fullscreen;
         char *state_key;         /* remember bounds under this key, or NULL */
-        guint save_timer;
+        StoreWindowState saved_state; /* as last written under state_key */
+        gboolean state_saved;
         JsonObject *options;     /* window options as last set, for (re)spawning */
         guint parent_id;         /* parent window (same app), or 0 */
 
@@ -107,6 +109,9 @@ int app_quit(App *a);
 int app_kill(App *a);
 void app_free(App *a);
 void apps_start_runtime(Daemon *d);
+/* Starts the apps that were running when the previous appd ended
+ * abnormally (what the session table still lists). */
+void apps_restore_session(Daemon *d);
 void app_window_gone(App *a, Window *w);
 /* Post a daemon event to an app's script; drops it if the app is gone. */
 void app_post_event(App *a, const char *json);
@@ -132,4 +137,5 @@ int bus_app_export(App *a);
 int bus_window_export(Window *w);
 void bus_emit_app_started(App *a);
 void bus_emit_app_exited(App *a);
+void bus_emit_app_changed(App *a, const char *property);
 void bus_emit_window_changed(Window *w, const char *property);

@@ -180,8 +180,13 @@ static int run(int argc, char **argv) {
         g_unix_signal_add(SIGINT, stop_cb, &d);
         g_message("appd %s ready on the session bus as %s (renderer %s)", APPD_VERSION,
                   APPD_BUS_NAME, d.renderer_path);
+        apps_restore_session(&d);
 
         g_main_loop_run(d.loop);
+
+        /* An orderly stop: apps that did not end in time are not restored
+         * by the next appd either. */
+        (void) store_session_clear(d.store);
 
         /* Whatever did not end in time is killed: nothing outlives appd. */
         {

@@ -50,6 +50,30 @@ static const char *member_string(JsonObject *o, const char *key, const char *pat
         return json_node_get_string(n);
 }
 
+/* appd's own settings, under "appd" in package.json. */
+static gboolean package_read_appd(Package *p, JsonObject *o, const char *path, GError **error) {
+        JsonNode *n = json_object_get_member(o, "appd"), *restore;
+
+        p->restore = TRUE;
+        if (!n || JSON_NODE_HOLDS_NULL(n))
+                return TRUE;
+        if (!JSON_NODE_HOLDS_OBJECT(n)) {
+                g_set_error(error, PACKAGE_ERROR, PACKAGE_ERROR_BAD_PACKAGE,
+                            "%s: \"appd\" must be an object", path);
+                return FALSE;
+        }
+        restore = json_object_get_member(json_node_get_object(n), "restore");
+        if (!restore)
+                return TRUE;
+        if (!JSON_NODE_HOLDS_VALUE(restore) || json_node_get_value_type(restore) != G_TYPE_BOOLEAN) {
+                g_set_error(error, PACKAGE_ERROR, PACKAGE_ERROR_BAD_PACKAGE,
+                            "%s: \"appd.restore\" must be true or false", path);
+                return FALSE;
+        }
+        p->restore = json_node_get_boolean(restore);
+        return TRUE;
+}
+
 static gboolean is_regular_file(const char *path) {
         struct stat st;
         return stat(path, &st) == 0 && S_ISREG(st.st_mode);
@@ -140,6 +164,9 @@ Package *package_load(const char *dir, GError **error) {
                 g_propagate_error(error, g_steal_pointer(&local));
                 return NULL;
         }
+
+        if (!package_read_appd(p, o, path, error))
+                return NULL;
 
         if (name && *name)
                 p->name = g_strdup(name);

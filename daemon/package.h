@@ -10,6 +10,7 @@ typedef struct {
         char *version;    /* "version", or "0.0.0" */
         char *main_path;  /* absolute path of the main script */
         char *id;         /* app id derived from name: [a-z0-9._-] */
+        gboolean restore; /* "appd": {"restore": false} opts out of session restore */
 } Package;
 
 /* Largest package.json read; a bigger one is refused rather than read. */

@@ -4,7 +4,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct Store {
         sqlite3 *db;
@@ -72,6 +72,17 @@ static int store_migrate(Store *s) {
                 "  maximized INTEGER NOT NULL,"
                 "  PRIMARY KEY (app_id, key));"
                 "PRAGMA user_version = 2;"
+                "COMMIT;") < 0)
+                return -EIO;
+        if (version < 3 && store_exec(s,
+                "BEGIN;"
+                "CREATE TABLE IF NOT EXISTS session ("
+                "  app_id TEXT PRIMARY KEY,"
+                "  path TEXT NOT NULL,"
+                "  args TEXT NOT NULL,"
+                "  started INTEGER NOT NULL,"
+                "  restores INTEGER NOT NULL DEFAULT 0);"
+                "PRAGMA user_version = 3;"
                 "COMMIT;") < 0)
                 return -EIO;
         return 0;
@@ -208,5 +219,137 @@ int store_window_states_json(Store *s, const char *app_id, char **ret) {
         json_builder_end_object(b);
         root = json_builder_get_root(b);
         *ret = json_to_string(root, FALSE);
+        return 0;
+}
+
+void store_session_app_free(StoreSessionApp *a) {
+        if (!a)
+                return;
+        g_free(a->app_id);
+        g_free(a->path);
+        g_strfreev(a->args);
+        g_free(a);
+}
+
+static char *strv_to_json(const char *const *strv) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autoptr(JsonNode) root = NULL;
+
+        json_builder_begin_array(b);
+        for (const char *const *p = strv; p && *p; p++)
+                json_builder_add_string_value(b, *p);
+        json_builder_end_array(b);
+        root = json_builder_get_root(b);
+        return json_to_string(root, FALSE);
+}
+
+/* NULL unless text is a JSON array of strings. */
+static char **strv_from_json(const char *text) {
+        g_autoptr(JsonParser) parser = json_parser_new();
+        g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
+        JsonNode *root;
+        JsonArray *array;
+
+        if (!text || !json_parser_load_from_data(parser, text, -1, NULL))
+                return NULL;
+        root = json_parser_get_root(parser);
+        if (!root || !JSON_NODE_HOLDS_ARRAY(root))
+                return NULL;
+        array = json_node_get_array(root);
+        for (guint i = 0; i < json_array_get_length(array); i++) {
+                JsonNode *n = json_array_get_element(array, i);
+
+                if (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING)
+                        return NULL;
+                g_ptr_array_add(out, g_strdup(json_node_get_string(n)));
+        }
+        g_ptr_array_add(out, NULL);
+        return (char **) g_ptr_array_free(g_steal_pointer(&out), FALSE);
+}
+
+static int store_step_done(Store *s, sqlite3_stmt *st, const char *what) {
+        if (sqlite3_step(st) != SQLITE_DONE) {
+                g_warning("store: cannot %s: %s", what, sqlite3_errmsg(s->db));
+                return -EIO;
+        }
+        return 0;
+}
+
+int store_session_add(Store *s, const char *app_id, const char *path, const char *const *args,
+                      int64_t now_usec) {
+        g_autoptr(sqlite3_stmt) st = NULL;
+        g_autofree char *json = strv_to_json(args);
+
+        /* A restored app keeps its count of restores until it settles. */
+        if (sqlite3_prepare_v2(s->db,
+                               "INSERT INTO session (app_id, path, args, started, restores) "
+                               "VALUES (?1, ?2, ?3, ?4, 0) "
+                               "ON CONFLICT(app_id) DO UPDATE SET path=?2, args=?3, started=?4",
+                               -1, &st, NULL) != SQLITE_OK)
+                return -EIO;
+        sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, path, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, json, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 4, now_usec);
+        return store_step_done(s, st, "record a running app");
+}
+
+int store_session_remove(Store *s, const char *app_id) {
+        g_autoptr(sqlite3_stmt) st = NULL;
+
+        if (sqlite3_prepare_v2(s->db, "DELETE FROM session WHERE app_id = ?1", -1, &st,
+                               NULL) != SQLITE_OK)
+                return -EIO;
+        sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
+        return store_step_done(s, st, "forget a running app");
+}
+
+int store_session_restoring(Store *s, const char *app_id) {
+        g_autoptr(sqlite3_stmt) st = NULL;
+
+        if (sqlite3_prepare_v2(s->db, "UPDATE session SET restores = restores + 1 WHERE app_id = ?1",
+                               -1, &st, NULL) != SQLITE_OK)
+                return -EIO;
+        sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
+        return store_step_done(s, st, "count a restore");
+}
+
+int store_session_settled(Store *s, const char *app_id) {
+        g_autoptr(sqlite3_stmt) st = NULL;
+
+        if (sqlite3_prepare_v2(s->db, "UPDATE session SET restores = 0 WHERE app_id = ?1", -1,
+                               &st, NULL) != SQLITE_OK)
+                return -EIO;
+        sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
+        return store_step_done(s, st, "reset a restore count");
+}
+
+int store_session_clear(Store *s) {
+        return store_exec(s, "DELETE FROM session");
+}
+
+int store_session_list(Store *s, GPtrArray **ret) {
+        g_autoptr(sqlite3_stmt) st = NULL;
+        g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func((GDestroyNotify) store_session_app_free);
+        int r;
+
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT app_id, path, args, restores FROM session ORDER BY started, app_id",
+                               -1, &st, NULL) != SQLITE_OK)
+                return -EIO;
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+                StoreSessionApp *a = g_new0(StoreSessionApp, 1);
+
+                a->app_id = g_strdup((const char *) sqlite3_column_text(st, 0));
+                a->path = g_strdup((const char *) sqlite3_column_text(st, 1));
+                a->args = strv_from_json((const char *) sqlite3_column_text(st, 2));
+                if (!a->args)
+                        a->args = g_new0(char *, 1);
+                a->restores = sqlite3_column_int(st, 3);
+                g_ptr_array_add(apps, a);
+        }
+        if (r != SQLITE_DONE)
+                return -EIO;
+        *ret = g_steal_pointer(&apps);
         return 0;
 }

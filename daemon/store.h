@@ -45,3 +45,30 @@ int store_window_state_save(Store *s, const char *app_id, const char *key,
 /* All of an app's remembered windows as a JSON object text:
  * {"key": {"x":…, "y":…, "width":…, "height":…, "maximized":…}, …}. */
 int store_window_states_json(Store *s, const char *app_id, char **ret);
+
+/* The session: apps running now, so that after appd ends abnormally the
+ * next appd starts them again.  A row is written when an app starts and
+ * removed when it ends; what is left at start was running when the
+ * previous appd died. */
+typedef struct {
+        char *app_id;
+        char *path;           /* the app's folder */
+        char **args;          /* its arguments, never NULL */
+        int restores;         /* restores since it last settled */
+} StoreSessionApp;
+
+void store_session_app_free(StoreSessionApp *a);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreSessionApp, store_session_app_free)
+
+/* Records a running app; keeps its restore count if it has a row. */
+int store_session_add(Store *s, const char *app_id, const char *path, const char *const *args,
+                      int64_t now_usec);
+int store_session_remove(Store *s, const char *app_id);
+/* Counts one more restore of the app, before it is started again. */
+int store_session_restoring(Store *s, const char *app_id);
+/* The app has run long enough after a restore: its count starts over. */
+int store_session_settled(Store *s, const char *app_id);
+/* An orderly stop: nothing to restore. */
+int store_session_clear(Store *s);
+/* The recorded apps, oldest first: a GPtrArray of StoreSessionApp. */
+int store_session_list(Store *s, GPtrArray **ret);

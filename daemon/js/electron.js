@@ -173,6 +173,7 @@
     app.emit('will-finish-launching');
     app.emit('ready', newEvent(), {});
     resolveReady();
+    ctx.post({ op: 'app-ready' });
   }
 
   // ---- arguments ---------------------------------------------------------

@@ -323,6 +323,64 @@ static void test_bad_ipc_limit(void) {
         }
 }
 
+/* App.State goes starting → running once the app is ready, then
+ * quitting, each change announced with PropertiesChanged. */
+static void state_changed_cb(GDBusConnection *bus, const char *sender, const char *path,
+                             const char *iface, const char *signal, GVariant *params,
+                             gpointer user_data) {
+        GPtrArray *states = user_data;
+        g_autoptr(GVariant) changed = NULL;
+        const char *state;
+
+        changed = g_variant_get_child_value(params, 1);
+        if (g_variant_lookup(changed, "State", "&s", &state))
+                g_ptr_array_add(states, g_strdup(state));
+}
+
+static gboolean states_include(GPtrArray *states, const char *state) {
+        for (guint i = 0; i < states->len; i++)
+                if (g_str_equal(states->pdata[i], state))
+                        return TRUE;
+        return FALSE;
+}
+
+static void wait_state(GPtrArray *states, const char *state) {
+        gint64 end = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+        while (!states_include(states, state) && g_get_monotonic_time() < end)
+                if (!g_main_context_iteration(NULL, FALSE))
+                        g_usleep(10000);
+        g_assert_true(states_include(states, state));
+}
+
+static void test_state_changes(void) {
+        g_autofree char *app = harness_app("idle");
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &error);
+        g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(GVariant) value = NULL;
+        guint sub;
+
+        g_assert_no_error(error);
+        sub = g_dbus_connection_signal_subscribe(bus, "org.appd.Appd1",
+                                                 "org.freedesktop.DBus.Properties",
+                                                 "PropertiesChanged", "/org/appd/Appd1/app/idle",
+                                                 "org.appd.Appd1.App", G_DBUS_SIGNAL_FLAGS_NONE,
+                                                 state_changed_cb, states, NULL);
+        /* The subscription is in place before the app starts. */
+        value = g_dbus_connection_call_sync(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                            "org.freedesktop.DBus", "GetId", NULL, NULL,
+                                            G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", app, NULL), ==, 0);
+        wait_state(states, "running");
+        g_assert_cmpint(harness_appctl(NULL, NULL, "quit", "idle", NULL), ==, 0);
+        wait_state(states, "quitting");
+        g_assert_cmpstr(states->pdata[0], ==, "running");
+        g_dbus_connection_signal_unsubscribe(bus, sub);
+        g_assert_true(harness_wait_for(app_not_listed, "idle", 5000));
+}
+
 int main(int argc, char **argv) {
         int r;
 
@@ -342,6 +400,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/manager/hostile-caller", test_hostile_caller);
         g_test_add_func("/manager/second-daemon-refused", test_second_daemon_refused);
         g_test_add_func("/manager/bad-ipc-limit", test_bad_ipc_limit);
+        g_test_add_func("/manager/state-changes", test_state_changes);
 
         r = g_test_run();
         if (h)

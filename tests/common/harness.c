@@ -58,7 +58,7 @@ Harness *harness_start(void) {
         return harness_start_with(RENDERER_BIN, NULL);
 }
 
-Harness *harness_start_with(const char *renderer, const char *const *env) {
+static Harness *harness_spawn_with(const char *renderer, const char *const *env) {
         g_autoptr(GSubprocessLauncher) launcher = NULL;
         g_autoptr(GError) error = NULL;
         Harness *h = g_new0(Harness, 1);
@@ -77,6 +77,16 @@ Harness *harness_start_with(const char *renderer, const char *const *env) {
         }
         h->appd = g_subprocess_launcher_spawn(launcher, &error, APPD_BIN, NULL);
         g_assert_no_error(error);
+        return h;
+}
+
+Harness *harness_spawn(void) {
+        return harness_spawn_with(RENDERER_BIN, NULL);
+}
+
+Harness *harness_start_with(const char *renderer, const char *const *env) {
+        Harness *h = harness_spawn_with(renderer, env);
+
         if (!harness_wait_for(daemon_answers, NULL, 20000)) {
                 g_autofree char *log = harness_log(h);
                 g_error("appd did not come up; its log:\n%s", log);
@@ -106,6 +116,42 @@ void harness_stop(Harness *h) {
         g_unlink(h->log_path);
         g_free(h->log_path);
         g_free(h);
+}
+
+static void harness_free(Harness *h) {
+        g_object_unref(h->appd);
+        g_unlink(h->log_path);
+        g_free(h->log_path);
+        g_free(h);
+}
+
+void harness_kill(Harness *h) {
+        g_autoptr(GError) error = NULL;
+
+        g_subprocess_send_signal(h->appd, SIGKILL);
+        g_subprocess_wait(h->appd, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_true(g_subprocess_get_if_signaled(h->appd));
+        g_assert_cmpint(g_subprocess_get_term_sig(h->appd), ==, SIGKILL);
+        harness_free(h);
+}
+
+static gboolean subprocess_ended(gpointer data) {
+        return g_subprocess_get_identifier(data) == NULL;
+}
+
+gboolean harness_wait_gone(Harness *h, guint timeout_ms) {
+        gboolean gone;
+
+        /* The identifier goes once the child is reaped, which GLib's
+         * worker does without a main loop here. */
+        gone = harness_wait_for(subprocess_ended, h->appd, timeout_ms);
+        if (!gone) {
+                g_subprocess_force_exit(h->appd);
+                g_subprocess_wait(h->appd, NULL, NULL);
+        }
+        harness_free(h);
+        return gone;
 }
 
 gboolean harness_pid_alive(int pid) {

@@ -16,6 +16,13 @@ Harness *harness_start(void);
 Harness *harness_start_with(const char *renderer, const char *const *env);
 /* Stops appd with SIGTERM and checks it exits cleanly. */
 void harness_stop(Harness *h);
+/* Ends appd abnormally: SIGKILL, as a crash or the OOM killer would. */
+void harness_kill(Harness *h);
+/* Waits up to timeout_ms for appd to end by itself (for apps that take it
+ * down); FALSE if it still runs.  Either way h is freed, appd killed. */
+gboolean harness_wait_gone(Harness *h, guint timeout_ms);
+/* Starts appd without waiting for it to answer (it may end at once). */
+Harness *harness_spawn(void);
 /* The daemon's log so far. */
 char *harness_log(Harness *h);
 

@@ -21,6 +21,15 @@ static char *make_app(const char *package_json, const char *main_name) {
         return dir;
 }
 
+static void remove_app(const char *dir) {
+        g_autofree char *package = g_build_filename(dir, "package.json", NULL);
+        g_autofree char *index = g_build_filename(dir, "index.js", NULL);
+
+        g_remove(package);
+        g_remove(index);
+        g_assert_cmpint(g_rmdir(dir), ==, 0);
+}
+
 static void test_valid(void) {
         g_autofree char *dir = make_app("{\"name\": \"My App\", \"version\": \"1.2.3\", "
                                         "\"main\": \"src/main.js\"}", "src/main.js");
@@ -135,6 +144,37 @@ static void test_id_from_name(void) {
         }
 }
 
+/* Session restore is on unless the app says "appd": {"restore": false};
+ * a setting of the wrong type is refused with its name. */
+static void test_restore_setting(void) {
+        static const struct {
+                const char *json;
+                int restore;    /* -1: refused */
+        } cases[] = {
+                { "{\"name\":\"r\"}", TRUE },
+                { "{\"name\":\"r\",\"appd\":{}}", TRUE },
+                { "{\"name\":\"r\",\"appd\":{\"restore\":true}}", TRUE },
+                { "{\"name\":\"r\",\"appd\":{\"restore\":false}}", FALSE },
+                { "{\"name\":\"r\",\"appd\":{\"restore\":\"no\"}}", -1 },
+                { "{\"name\":\"r\",\"appd\":[]}", -1 },
+        };
+
+        for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+                g_autofree char *dir = make_app(cases[i].json, "index.js");
+                g_autoptr(GError) error = NULL;
+                g_autoptr(Package) p = package_load(dir, &error);
+
+                if (cases[i].restore < 0) {
+                        g_assert_error(error, PACKAGE_ERROR, PACKAGE_ERROR_BAD_PACKAGE);
+                        g_assert_nonnull(strstr(error->message, "\"appd"));
+                } else {
+                        g_assert_no_error(error);
+                        g_assert_cmpint(p->restore, ==, cases[i].restore);
+                }
+                remove_app(dir);
+        }
+}
+
 int main(int argc, char **argv) {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/package/valid", test_valid);
@@ -146,5 +186,6 @@ int main(int argc, char **argv) {
         g_test_add_func("/package/missing-folder-and-file", test_missing_folder_and_file);
         g_test_add_func("/package/oversized", test_oversized);
         g_test_add_func("/package/id-from-name", test_id_from_name);
+        g_test_add_func("/package/restore-setting", test_restore_setting);
         return g_test_run();
 }

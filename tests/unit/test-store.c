@@ -4,6 +4,19 @@
 
 #include "store.h"
 
+/* Removes a test's folder and the files in it. */
+static void remove_tree(const char *dir) {
+        g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+        const char *name;
+
+        while (d && (name = g_dir_read_name(d))) {
+                g_autofree char *path = g_build_filename(dir, name, NULL);
+
+                g_assert_cmpint(g_remove(path), ==, 0);
+        }
+        g_assert_cmpint(g_rmdir(dir), ==, 0);
+}
+
 static void test_record_and_list(void) {
         g_autoptr(GError) error = NULL;
         g_autofree char *dir = g_dir_make_tmp("appd-store-XXXXXX", &error);
@@ -31,6 +44,7 @@ static void test_record_and_list(void) {
         g_assert_cmpstr(a->id, ==, "two");
         g_assert_cmpint(a->open_count, ==, 1);
         store_close(s);
+        remove_tree(dir);
 }
 
 static void test_window_states(void) {
@@ -57,6 +71,7 @@ static void test_window_states(void) {
         g_assert_cmpint(store_window_states_json(s, "nobody", &other), ==, 0);
         g_assert_cmpstr(other, ==, "{}");
         store_close(s);
+        remove_tree(dir);
 }
 
 /* A database written by the first schema keeps its apps and gains the
@@ -91,6 +106,7 @@ static void test_migrates_schema_1(void) {
         g_assert_cmpint(store_window_states_json(s, "old", &json), ==, 0);
         g_assert_nonnull(strstr(json, "\"maximized\":true"));
         store_close(s);
+        remove_tree(dir);
 }
 
 static void test_wal_mode(void) {
@@ -110,6 +126,7 @@ static void test_wal_mode(void) {
         sqlite3_finalize(st);
         sqlite3_close(db);
         store_close(s);
+        remove_tree(dir);
 }
 
 static void test_newer_schema_refused(void) {
@@ -127,6 +144,7 @@ static void test_newer_schema_refused(void) {
         g_assert_cmpint(store_open(dir, &s), <, 0);
         g_test_assert_expected_messages();
         g_assert_null(s);
+        remove_tree(dir);
 }
 
 static void test_corrupt_file(void) {
@@ -143,6 +161,59 @@ static void test_corrupt_file(void) {
         g_test_assert_expected_messages();
         /* The file was not replaced: nothing is lost silently. */
         g_assert_true(g_file_test(path, G_FILE_TEST_EXISTS));
+        remove_tree(dir);
+}
+
+/* The running apps are on disk as soon as they are recorded, with their
+ * arguments; restore counts grow until an app settles. */
+static void test_session(void) {
+        static const char *const args[] = { "--flag", "a \"quoted\" arg", "ü", NULL };
+        g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_dir_make_tmp("appd-store-XXXXXX", &error);
+        g_autoptr(GPtrArray) list = NULL;
+        StoreSessionApp *a;
+        Store *s = NULL;
+
+        g_assert_no_error(error);
+        g_assert_cmpint(store_open(dir, &s), ==, 0);
+        g_assert_cmpint(store_session_add(s, "one", "/apps/one", args, 100), ==, 0);
+        g_assert_cmpint(store_session_add(s, "two", "/apps/two", NULL, 200), ==, 0);
+        g_assert_cmpint(store_session_add(s, "three", "/apps/three", NULL, 300), ==, 0);
+        g_assert_cmpint(store_session_remove(s, "three"), ==, 0);
+        g_assert_cmpint(store_session_restoring(s, "two"), ==, 0);
+        g_assert_cmpint(store_session_restoring(s, "two"), ==, 0);
+        /* Started again by the restore: the count stays. */
+        g_assert_cmpint(store_session_add(s, "two", "/apps/two", NULL, 400), ==, 0);
+        /* Not closed: as after a kill, only what is on disk counts. */
+        {
+                Store *other = NULL;
+
+                g_assert_cmpint(store_open(dir, &other), ==, 0);
+                g_assert_cmpint(store_session_list(other, &list), ==, 0);
+                store_close(other);
+        }
+        g_assert_cmpuint(list->len, ==, 2);
+        a = list->pdata[0];
+        g_assert_cmpstr(a->app_id, ==, "one");
+        g_assert_cmpstr(a->path, ==, "/apps/one");
+        g_assert_cmpstrv(a->args, args);
+        g_assert_cmpint(a->restores, ==, 0);
+        a = list->pdata[1];
+        g_assert_cmpstr(a->app_id, ==, "two");
+        g_assert_cmpuint(g_strv_length(a->args), ==, 0);
+        g_assert_cmpint(a->restores, ==, 2);
+        g_clear_pointer(&list, g_ptr_array_unref);
+
+        g_assert_cmpint(store_session_settled(s, "two"), ==, 0);
+        g_assert_cmpint(store_session_list(s, &list), ==, 0);
+        g_assert_cmpint(((StoreSessionApp *) list->pdata[1])->restores, ==, 0);
+        g_clear_pointer(&list, g_ptr_array_unref);
+
+        g_assert_cmpint(store_session_clear(s), ==, 0);
+        g_assert_cmpint(store_session_list(s, &list), ==, 0);
+        g_assert_cmpuint(list->len, ==, 0);
+        store_close(s);
+        remove_tree(dir);
 }
 
 int main(int argc, char **argv) {
@@ -153,5 +224,6 @@ int main(int argc, char **argv) {
         g_test_add_func("/store/wal-mode", test_wal_mode);
         g_test_add_func("/store/newer-schema-refused", test_newer_schema_refused);
         g_test_add_func("/store/corrupt-file", test_corrupt_file);
+        g_test_add_func("/store/session", test_session);
         return g_test_run();
 }
