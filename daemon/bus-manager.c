@@ -1,11 +1,17 @@
 /* org.appd.Appd1.Manager, .App and .Window on the session bus: vtables and
- * handlers only.  protocol/org.appd.Appd1.*.xml is the contract. */
+ * handlers only.  protocol/org.appd.Appd1.*.xml is the contract.
+ *
+ * Text that apps supply (names, versions, titles, URLs, exception
+ * messages, package.json contents in errors) goes out through
+ * bus_string(): sd-bus refuses some of what JSON and GLib take, and a
+ * refused string would fail the whole reply, for every client. */
 #include "daemon.h"
 
 #include <errno.h>
 
 #include "appd-protocol.h"
 #include "bus-source.h"
+#include "bus-string.h"
 
 #define OPEN_MAX_ARGS 1024
 #define OPEN_MAX_ARGS_BYTES (1024 * 1024)
@@ -59,7 +65,8 @@ static int method_Open(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 const char *name = perr->code == PACKAGE_ERROR_NO_FOLDER ? APPD_ERROR_NO_SUCH_APP
                                  : perr->code == PACKAGE_ERROR_NO_MAIN   ? APPD_ERROR_NO_MAIN
                                                                          : APPD_ERROR_BAD_PACKAGE;
-                return sd_bus_error_set(error, name, perr->message);
+                g_autofree char *buf = NULL;
+                return sd_bus_error_set(error, name, bus_string(perr->message, &buf));
         }
 
         r = app_open(d, pkg, (const char *const *) args, &a);
@@ -94,8 +101,10 @@ static int method_ListApps(sd_bus_message *m, void *userdata, sd_bus_error *erro
         apps = g_list_sort(g_hash_table_get_values(d->apps), app_compare);
         for (GList *l = apps; l; l = l->next) {
                 App *a = l->data;
-                r = sd_bus_message_append(reply, "(sssssuo)", a->id, a->name, a->version, a->dir,
-                                          app_state_string(a->state),
+                g_autofree char *name = NULL, *version = NULL, *dir = NULL;
+                r = sd_bus_message_append(reply, "(sssssuo)", a->id, bus_string(a->name, &name),
+                                          bus_string(a->version, &version),
+                                          bus_string(a->dir, &dir), app_state_string(a->state),
                                           (uint32_t) g_list_length(a->windows), a->object_path);
                 if (r < 0)
                         return r;
@@ -161,8 +170,10 @@ static int method_ListWindows(sd_bus_message *m, void *userdata, sd_bus_error *e
         windows = g_list_sort(g_hash_table_get_values(d->windows), window_compare);
         for (GList *l = windows; l; l = l->next) {
                 Window *w = l->data;
+                g_autofree char *title = NULL, *url = NULL;
                 r = sd_bus_message_append(reply, "(usssbo)", w->id, w->app ? w->app->id : "",
-                                          w->title, w->url, w->visible, w->object_path);
+                                          bus_string(w->title, &title), bus_string(w->url, &url),
+                                          w->visible, w->object_path);
                 if (r < 0)
                         return r;
         }
@@ -170,6 +181,15 @@ static int method_ListWindows(sd_bus_message *m, void *userdata, sd_bus_error *e
         if (r < 0)
                 return r;
         return sd_bus_send(NULL, reply, NULL);
+}
+
+/* A string property of an app's or a window's text; userdata points at
+ * the char * member named by the vtable's offset. */
+static int property_text(sd_bus *bus, const char *path, const char *interface,
+                         const char *property, sd_bus_message *reply, void *userdata,
+                         sd_bus_error *error) {
+        g_autofree char *buf = NULL;
+        return sd_bus_message_append(reply, "s", bus_string(*(char **) userdata, &buf));
 }
 
 static int property_version(sd_bus *bus, const char *path, const char *interface,
@@ -212,9 +232,10 @@ void bus_emit_app_started(App *a) {
 }
 
 void bus_emit_app_exited(App *a) {
+        g_autofree char *message = NULL;
         (void) sd_bus_emit_signal(a->daemon->bus, APPD_MANAGER_PATH, APPD_MANAGER_IFACE,
                                   "AppExited", "siss", a->id, a->exit_code, a->exit_reason,
-                                  a->exit_message);
+                                  bus_string(a->exit_message, &message));
 }
 
 /* --- App objects */
@@ -247,10 +268,12 @@ static const sd_bus_vtable app_vtable[] = {
         SD_BUS_METHOD("Quit", NULL, NULL, method_app_Quit, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD("Kill", NULL, NULL, method_app_Kill, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_PROPERTY("Id", "s", NULL, offsetof(App, id), SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Name", "s", NULL, offsetof(App, name), SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Version", "s", NULL, offsetof(App, version),
+        SD_BUS_PROPERTY("Name", "s", property_text, offsetof(App, name),
                         SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Path", "s", NULL, offsetof(App, dir), SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Version", "s", property_text, offsetof(App, version),
+                        SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Path", "s", property_text, offsetof(App, dir),
+                        SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("State", "s", property_app_state, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("ExitCode", "i", NULL, offsetof(App, exit_code), 0),
         SD_BUS_VTABLE_END
@@ -317,9 +340,9 @@ static const sd_bus_vtable window_vtable[] = {
         SD_BUS_METHOD("Close", NULL, NULL, method_window_Close, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_PROPERTY("Id", "u", NULL, offsetof(Window, id), SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("App", "s", property_window_app, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Title", "s", NULL, offsetof(Window, title),
+        SD_BUS_PROPERTY("Title", "s", property_text, offsetof(Window, title),
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("URL", "s", NULL, offsetof(Window, url),
+        SD_BUS_PROPERTY("URL", "s", property_text, offsetof(Window, url),
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("Bounds", "(iiii)", property_window_bounds, 0,
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),

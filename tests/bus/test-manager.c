@@ -242,6 +242,105 @@ static void test_oom_beside_other(void) {
         g_assert_true(harness_wait_for(app_not_listed, "second", 5000));
 }
 
+/* U+FFFD, as sd-bus carries what it refuses. */
+#define FFFD "\xef\xbf\xbd"
+
+static gboolean subprocess_done(gpointer p) {
+        return g_subprocess_get_identifier(p) == NULL;
+}
+
+static GVariant *app_property_get(const char *path, const char *method, GVariant *args,
+                                  GError **error) {
+        g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
+        return g_dbus_connection_call_sync(bus, "org.appd.Appd1", path,
+                                           "org.freedesktop.DBus.Properties", method, args, NULL,
+                                           G_DBUS_CALL_FLAGS_NONE, 10000, NULL, error);
+}
+
+/* A package.json may hold Unicode noncharacters (valid JSON and UTF-8,
+ * refused by sd-bus): while that app runs, every client still lists apps,
+ * reads its properties and learns how it ended, with U+FFFD in their
+ * place. */
+static void test_odd_strings(void) {
+        g_autofree char *app = harness_app("odd-strings");
+        g_autofree char *out = NULL, *err = NULL, *json = NULL, *werr = NULL;
+        g_autoptr(JsonParser) parser = json_parser_new();
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GVariant) name = NULL, all = NULL;
+        g_autoptr(GSubprocess) waiter = NULL;
+        const char *want_name = "Odd " FFFD FFFD " " FFFD " name";
+        const char *path = "/org/appd/Appd1/app/odd_2dstrings";
+        const char *got;
+        JsonArray *arr;
+        JsonObject *o = NULL;
+
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", app, NULL), ==, 0);
+
+        g_assert_cmpint(harness_appctl(&out, &err, "list", NULL), ==, 0);
+        g_assert_nonnull(strstr(out, want_name));
+        g_assert_nonnull(strstr(out, "1.0.0-" FFFD));
+
+        g_assert_cmpint(harness_appctl(&json, NULL, "--json", "list", NULL), ==, 0);
+        g_assert_true(json_parser_load_from_data(parser, json, -1, &error));
+        g_assert_no_error(error);
+        arr = json_node_get_array(json_parser_get_root(parser));
+        for (guint i = 0; i < json_array_get_length(arr); i++) {
+                JsonObject *x = json_array_get_object_element(arr, i);
+                if (g_str_equal(json_object_get_string_member(x, "id"), "odd-strings"))
+                        o = x;
+        }
+        g_assert_nonnull(o);
+        g_assert_cmpstr(json_object_get_string_member(o, "name"), ==, want_name);
+        g_assert_cmpstr(json_object_get_string_member(o, "version"), ==, "1.0.0-" FFFD);
+
+        name = app_property_get(path, "Get", g_variant_new("(ss)", "org.appd.Appd1.App", "Name"),
+                                &error);
+        g_assert_no_error(error);
+        {
+                g_autoptr(GVariant) v = NULL;
+                g_variant_get(name, "(v)", &v);
+                g_assert_cmpstr(g_variant_get_string(v, NULL), ==, want_name);
+        }
+        all = app_property_get(path, "GetAll", g_variant_new("(s)", "org.appd.Appd1.App"),
+                               &error);
+        g_assert_no_error(error);
+        {
+                g_autoptr(GVariant) props = g_variant_get_child_value(all, 0);
+                g_assert_true(g_variant_lookup(props, "Version", "&s", &got));
+                g_assert_cmpstr(got, ==, "1.0.0-" FFFD);
+        }
+
+        g_assert_cmpint(harness_appctl(NULL, NULL, "quit", "odd-strings", NULL), ==, 0);
+        g_assert_true(harness_wait_for(app_not_listed, "odd-strings", 5000));
+
+        /* Its AppExited carries the exception's message: a waiting appctl
+         * must hear of it. */
+        waiter = appctl_spawn(G_SUBPROCESS_FLAGS_STDERR_PIPE, "open", "--wait", app, "--",
+                              "throw", NULL);
+        if (!harness_wait_for(subprocess_done, waiter, 20000)) {
+                g_subprocess_force_exit(waiter);
+                g_test_fail_printf("appctl open --wait never heard that odd-strings ended");
+                return;
+        }
+        g_assert_true(g_subprocess_communicate_utf8(waiter, NULL, NULL, NULL, &werr, &error));
+        g_assert_no_error(error);
+        g_assert_cmpint(g_subprocess_get_exit_status(waiter), ==, 1);
+        g_assert_nonnull(strstr(werr, "odd " FFFD FFFD " failure"));
+}
+
+/* An error that quotes the app's package.json reaches the caller. */
+static void test_odd_strings_in_error(void) {
+        g_autofree char *tmp = g_dir_make_tmp("appd-odd-XXXXXX", NULL);
+        g_autofree char *pkg = g_build_filename(tmp, "package.json", NULL);
+        g_autofree char *err = NULL;
+
+        g_assert_true(g_file_set_contents(pkg, "{ \"main\": \"gone-\\uFFFF.js\" }", -1, NULL));
+        g_assert_cmpint(harness_appctl(NULL, &err, "open", tmp, NULL), ==, 1);
+        g_assert_nonnull(strstr(err, "gone-" FFFD ".js does not exist"));
+        g_unlink(pkg);
+        g_rmdir(tmp);
+}
+
 static GVariant *manager_call(const char *method, GVariant *args, GError **error) {
         g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
         return g_dbus_connection_call_sync(bus, "org.appd.Appd1", "/org/appd/Appd1",
@@ -398,6 +497,8 @@ int main(int argc, char **argv) {
         g_test_add_func("/manager/kill-spinning-beside-other", test_kill_spinning_beside_other);
         g_test_add_func("/manager/oom-beside-other", test_oom_beside_other);
         g_test_add_func("/manager/hostile-caller", test_hostile_caller);
+        g_test_add_func("/manager/odd-strings", test_odd_strings);
+        g_test_add_func("/manager/odd-strings-in-error", test_odd_strings_in_error);
         g_test_add_func("/manager/second-daemon-refused", test_second_daemon_refused);
         g_test_add_func("/manager/bad-ipc-limit", test_bad_ipc_limit);
         g_test_add_func("/manager/state-changes", test_state_changes);

@@ -281,6 +281,74 @@ static void test_renderer_killed(void) {
         g_assert_true(log_has("[renderer-gone] reloaded: app://renderer-gone/index.html"));
 }
 
+/* U+FFFD, as sd-bus carries what it refuses. */
+#define FFFD "\xef\xbf\xbd"
+#define ODD_TITLE "Odd " FFFD FFFD " " FFFD " title"
+
+/* The title `appctl --json windows` shows for `app`'s first window, or
+ * NULL (also when appctl fails). */
+static char *listed_title(const char *app) {
+        g_autofree char *out = NULL;
+        g_autoptr(JsonParser) parser = json_parser_new();
+        JsonArray *arr;
+
+        if (harness_appctl(&out, NULL, "--json", "windows", NULL) != 0)
+                return NULL;
+        if (!json_parser_load_from_data(parser, out, -1, NULL))
+                return NULL;
+        arr = json_node_get_array(json_parser_get_root(parser));
+        for (guint i = 0; i < json_array_get_length(arr); i++) {
+                JsonObject *o = json_array_get_object_element(arr, i);
+                if (g_str_equal(json_object_get_string_member(o, "app"), app))
+                        return g_strdup(json_object_get_string_member(o, "title"));
+        }
+        return NULL;
+}
+
+static gboolean odd_title_listed(gpointer data) {
+        g_autofree char *title = listed_title("odd-title");
+        return g_strcmp0(title, ODD_TITLE) == 0;
+}
+
+/* A title with Unicode noncharacters (valid for JSON and GLib, refused by
+ * sd-bus) leaves every client's view of the windows working: appctl's
+ * table and JSON, and the Title property, show U+FFFD in their place. */
+static void test_odd_title(void) {
+        g_autofree char *app = harness_app("odd-title");
+        g_autofree char *out = NULL, *err = NULL;
+        g_autoptr(GVariant) title = NULL, all = NULL;
+        g_autoptr(GError) error = NULL;
+        WindowWait wait = { "odd-title", 0 };
+        const char *got;
+
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", app, NULL), ==, 0);
+        g_assert_true(harness_wait_for(window_loaded, &wait, 30000));
+        g_assert_true(harness_wait_for(log_has, "[odd-title] odd-title: title set", 10000));
+        g_assert_true(harness_wait_for(odd_title_listed, NULL, 5000));
+
+        g_assert_cmpint(harness_appctl(&out, &err, "windows", NULL), ==, 0);
+        g_assert_nonnull(strstr(out, ODD_TITLE));
+
+        title = window_property(wait.id, "Title");
+        g_assert_nonnull(title);
+        g_assert_cmpstr(g_variant_get_string(title, NULL), ==, ODD_TITLE);
+        all = g_dbus_connection_call_sync(
+                session_bus(), "org.appd.Appd1",
+                g_strdup_printf("/org/appd/Appd1/window/%u", wait.id),
+                "org.freedesktop.DBus.Properties", "GetAll",
+                g_variant_new("(s)", "org.appd.Appd1.Window"), G_VARIANT_TYPE("(a{sv})"),
+                G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+        g_assert_no_error(error);
+        {
+                g_autoptr(GVariant) props = g_variant_get_child_value(all, 0);
+                g_assert_true(g_variant_lookup(props, "Title", "&s", &got));
+                g_assert_cmpstr(got, ==, ODD_TITLE);
+        }
+
+        g_assert_cmpint(harness_appctl(NULL, NULL, "quit", "odd-title", NULL), ==, 0);
+        g_assert_true(harness_wait_for(app_gone, "odd-title", 10000));
+}
+
 /* Stopping the daemon ends every app and every renderer. */
 static void test_daemon_stop_leaves_nothing(void) {
         g_autofree char *demo = g_build_filename(SOURCE_DIR, "examples", "hello", NULL);
@@ -314,6 +382,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/windows/child-process-in-app", test_child_process_in_app);
         g_test_add_func("/windows/kill-app-with-window", test_kill_app_with_window);
         g_test_add_func("/windows/renderer-killed", test_renderer_killed);
+        g_test_add_func("/windows/odd-title", test_odd_title);
         g_test_add_func("/windows/daemon-stop-leaves-nothing", test_daemon_stop_leaves_nothing);
         h = harness_start();
         r = g_test_run();

@@ -1,0 +1,12 @@
+// A window whose title, set once the page has loaded, holds Unicode
+// noncharacters, which sd-bus refuses.  The page has no title of its own.
+// Runs until asked to quit.
+const { app, BrowserWindow } = require('electron');
+
+app.on('window-all-closed', () => {});
+app.whenReady().then(async () => {
+  const win = new BrowserWindow({ title: 'odd-title', width: 300, height: 200 });
+  await win.loadFile('index.html');
+  win.setTitle('Odd \uFFFF\uFDD0 \uDBFF\uDFFE title');
+  console.log('odd-title: title set');
+});
