@@ -1761,11 +1761,71 @@
     }
   }
 
+  // Invokes on channels without a handler are rejected every time, but a
+  // page can make thousands: the log gets the first of each channel in
+  // full (Electron's words, without a stack), then at most one line per
+  // channel per interval counting the rest.  While UNHANDLED_MAX_CHANNELS
+  // channels are being counted, invokes on others are counted together.
+  const UNHANDLED_LOG_INTERVAL_MS = 10000;
+  const UNHANDLED_MAX_CHANNELS = 50;
+  const unhandled = new Map(); // channel → invokes not logged yet
+  let unhandledOther = 0;
+  let unhandledTimer = null;
+
+  // Channel names come from pages: keep each one on its log line.
+  function logChannel(channel) {
+    return channel.replace(/[\0-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  }
+
+  // Logs the counts so far; a channel quiet for a whole interval is
+  // forgotten, so its next invoke is logged in full again.
+  function flushUnhandled() {
+    for (const [channel, n] of unhandled) {
+      if (n === 0) {
+        unhandled.delete(channel);
+        continue;
+      }
+      console.error(`No handler registered for '${logChannel(channel)}': ${n} more invoke${n === 1 ? '' : 's'} rejected`);
+      unhandled.set(channel, 0);
+    }
+    if (unhandledOther > 0)
+      console.error(`No handler registered: ${unhandledOther} more invoke${unhandledOther === 1 ? '' : 's'} rejected on other channels`);
+    unhandledOther = 0;
+    if (unhandled.size === 0 && unhandledTimer) {
+      clearInterval(unhandledTimer);
+      unhandledTimer = null;
+    }
+  }
+
+  function logUnhandledInvoke(channel) {
+    const n = unhandled.get(channel);
+    if (n !== undefined) {
+      unhandled.set(channel, n + 1);
+    } else if (unhandled.size >= UNHANDLED_MAX_CHANNELS) {
+      unhandledOther++;
+    } else {
+      const c = logChannel(channel);
+      console.error(`Error occurred in handler for '${c}': No handler registered for '${c}'`);
+      unhandled.set(channel, 0);
+    }
+    if (!unhandledTimer) {
+      unhandledTimer = setInterval(flushUnhandled, UNHANDLED_LOG_INTERVAL_MS);
+      unhandledTimer.unref();
+    }
+  }
+  // What is counted but not yet logged is logged as the app ends.
+  process.on('exit', flushUnhandled);
+
   async function onIpcInvoke(wc, req, channel, args) {
     const target = [wc.ipc, ipcMain].find((t) => t._invokeHandlers.has(channel));
+    if (!target) {
+      logUnhandledInvoke(channel);
+      ipcReplyError(wc, 'invoke-reply', req,
+                    `Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);
+      return;
+    }
     let result;
     try {
-      if (!target) throw new Error(`No handler registered for '${channel}'`);
       const handler = target._invokeHandlers.get(channel);
       result = await handler(invokeEvent(wc), ...args);
       if (wc.isDestroyed()) return;

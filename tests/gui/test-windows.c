@@ -349,6 +349,71 @@ static void test_odd_title(void) {
         g_assert_true(harness_wait_for(app_gone, "odd-title", 10000));
 }
 
+/* Lines of the app's output in the daemon's log that start with `prefix`
+ * (after "[app] "); their count, and the sum of the numbers right after
+ * the prefix into *sum when not NULL. */
+static guint app_log_lines(char **lines, const char *app, const char *prefix, guint *sum) {
+        g_autofree char *tag = g_strdup_printf("[%s] %s", app, prefix);
+        guint n = 0;
+
+        if (sum)
+                *sum = 0;
+        for (char **l = lines; *l; l++) {
+                const char *at = strstr(*l, tag);
+                if (!at)
+                        continue;
+                n++;
+                if (sum)
+                        *sum += (guint) g_ascii_strtoull(at + strlen(tag), NULL, 10);
+        }
+        return n;
+}
+
+/* A page that invokes channels without a handler hundreds of times gets
+ * every rejection, while the log says so in a few lines per channel: the
+ * first in full (Electron's words), then counts. */
+static void test_unhandled_invoke_log(void) {
+        static const struct {
+                const char *logged; /* the channel as the log shows it */
+                guint invokes;
+        } channels[] = { { "nope", 500 }, { "nope-too", 100 }, { "evil\\nchannel", 3 } };
+        g_autofree char *log = NULL;
+        g_auto(GStrv) lines = NULL;
+        guint full, summaries, more, other, all;
+
+        harness_run_app(h, "ipc-unhandled", NULL);
+        log = harness_log(h);
+        lines = g_strsplit(log, "\n", -1);
+
+        for (size_t i = 0; i < G_N_ELEMENTS(channels); i++) {
+                const char *c = channels[i].logged;
+                g_autofree char *first = g_strdup_printf(
+                        "Error occurred in handler for '%s': No handler registered for '%s'", c, c);
+                g_autofree char *count = g_strdup_printf("No handler registered for '%s': ", c);
+
+                full = app_log_lines(lines, "ipc-unhandled", first, NULL);
+                summaries = app_log_lines(lines, "ipc-unhandled", count, &more);
+                g_test_message("'%s': %u in full, %u summaries of %u more", c, full, summaries,
+                               more);
+                g_assert_cmpuint(full, >=, 1);
+                g_assert_cmpuint(full + summaries, <=, 4);
+                g_assert_cmpuint(full + more, ==, channels[i].invokes);
+        }
+        /* The channel's newline did not start a line of its own. */
+        g_assert_cmpuint(app_log_lines(lines, "ipc-unhandled", "channel'", NULL), ==, 0);
+
+        /* 200 channels once each: some in full, the rest counted together. */
+        full = app_log_lines(lines, "ipc-unhandled", "Error occurred in handler for 'many-", NULL);
+        summaries = app_log_lines(lines, "ipc-unhandled", "No handler registered: ", &other);
+        g_test_message("many: %u in full, %u summaries of %u more", full, summaries, other);
+        g_assert_cmpuint(full, <=, 64);
+        g_assert_cmpuint(full + other, ==, 200);
+
+        all = app_log_lines(lines, "ipc-unhandled", "", NULL);
+        g_test_message("%u lines from ipc-unhandled in all", all);
+        g_assert_cmpuint(all, <=, 100);
+}
+
 /* Stopping the daemon ends every app and every renderer. */
 static void test_daemon_stop_leaves_nothing(void) {
         g_autofree char *demo = g_build_filename(SOURCE_DIR, "examples", "hello", NULL);
@@ -383,6 +448,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/windows/kill-app-with-window", test_kill_app_with_window);
         g_test_add_func("/windows/renderer-killed", test_renderer_killed);
         g_test_add_func("/windows/odd-title", test_odd_title);
+        g_test_add_func("/windows/unhandled-invoke-log", test_unhandled_invoke_log);
         g_test_add_func("/windows/daemon-stop-leaves-nothing", test_daemon_stop_leaves_nothing);
         h = harness_start();
         r = g_test_run();
