@@ -94,6 +94,8 @@ static int bus_connect(sd_bus **ret_bus) {
         return 0;
 }
 
+static char *text_sanitize(const char *s, bool keep_lines);
+
 /* One line that says what went wrong with a call to the daemon, phrased for
  * what the user can do about it.  Returns a negative errno. */
 static int bus_log_call_error(const sd_bus_error *error, int r, const char *what) {
@@ -109,10 +111,12 @@ static int bus_log_call_error(const sd_bus_error *error, int r, const char *what
             r == -ETIMEDOUT)
                 return log_error_errno(r, "%s: appd did not answer within %d s", what,
                                        METHOD_CALL_TIMEOUT_SEC);
-        if (sd_bus_error_is_set(error))
-                return log_error_errno(r, "%s: %s", what,
-                                       error->message && *error->message ? error->message
-                                                                         : error->name);
+        if (sd_bus_error_is_set(error)) {
+                /* The message may quote an app's package.json. */
+                g_autofree char *message = text_sanitize(
+                        error->message && *error->message ? error->message : error->name, true);
+                return log_error_errno(r, "%s: %s", what, message);
+        }
         return log_error_errno(r, "%s: %s", what, g_strerror(-r));
 }
 
@@ -153,15 +157,18 @@ static int manager_list(const char *member, const char *what, sd_bus **ret_bus, 
 
 /* ---- output ------------------------------------------------------------- */
 
-/* Titles and URLs come from web pages: never let them move the cursor or
- * break a table row. */
-static char *text_sanitize(const char *s) {
+/* Titles and URLs come from web pages, messages from apps: never let them
+ * move the cursor or break a table row.  keep_lines: newlines and tabs
+ * stay, for messages of several lines. */
+static char *text_sanitize(const char *s, bool keep_lines) {
         GString *out = g_string_sized_new(strlen(s));
 
         for (const char *p = s; *p; p = g_utf8_next_char(p)) {
                 gunichar c = g_utf8_get_char(p);
 
-                if (g_unichar_iscntrl(c))
+                if (keep_lines && (c == '\n' || c == '\t'))
+                        g_string_append_c(out, (char) c);
+                else if (g_unichar_iscntrl(c))
                         g_string_append_c(out, '?');
                 else
                         g_string_append_unichar(out, c);
@@ -217,7 +224,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Table, table_free)
 /* Takes ownership of `cells` (n_columns strings, any content). */
 static void table_add_row(Table *t, char **cells) {
         for (guint i = 0; i < t->n_columns; i++) {
-                char *clean = text_sanitize(cells[i]);
+                char *clean = text_sanitize(cells[i], false);
                 g_free(cells[i]);
                 cells[i] = clean;
         }
@@ -297,9 +304,10 @@ static int app_exited_cb(sd_bus_message *m, void *userdata, sd_bus_error *ret_er
 
         /* Anything but a normal exit is a failure even when the daemon
          * reports code 0, so that scripts notice. */
-        if (*message)
-                log_error("%s ended: %s\n%s", app_id, reason, message);
-        else
+        if (*message) {
+                g_autofree char *text = text_sanitize(message, true);
+                log_error("%s ended: %s\n%s", app_id, reason, text);
+        } else
                 log_error("%s ended: %s", app_id, reason);
         return wait_finish(w, exit_code > 0 && exit_code <= 255 ? exit_code : EXIT_FAILURE);
 }
