@@ -180,10 +180,12 @@ static void app_handle_message(App *a, JsonObject *o, GBytes *payload) {
                 }
                 r = window_send(w, channel, g_bytes_get_data(payload, NULL),
                                 g_bytes_get_size(payload));
-                if (r == -E2BIG || r == -ENOBUFS) {
+                if (r == -E2BIG || r == -ENOBUFS || r == -EILSEQ) {
                         g_autofree char *msg = g_strdup_printf(
                                 "webContents.send('%s'): %s", channel,
-                                r == -E2BIG ? "message too large" : "too many messages waiting");
+                                r == -E2BIG    ? "message too large"
+                                : r == -EILSEQ ? "the channel name has characters D-Bus cannot carry"
+                                               : "too many messages waiting");
                         app_post_error(a, w->id, msg);
                 }
         } else if (g_str_equal(op, "invoke-reply") || g_str_equal(op, "send-sync-reply")) {

@@ -12,6 +12,7 @@
 
 #include "appd-protocol.h"
 #include "bus-source.h"
+#include "bus-string.h"
 #include "events.h"
 #include "js/js-runtime.h"
 
@@ -353,8 +354,11 @@ void window_request_reply(Window *w, gint64 req, gboolean ok, const void *data, 
                 ok = FALSE;
                 text = g_strdup_printf("IPC reply of %zu bytes is over the limit of %u", size,
                                        w->daemon->ipc_max_payload);
-        } else if (!ok)
-                text = g_utf8_make_valid(data, size);
+        } else if (!ok) {
+                g_autofree char *utf8 = g_utf8_make_valid(data, size);
+
+                text = bus_string_make_valid(utf8);
+        }
         if (ok) {
                 g_autoptr(sd_bus_message) reply = NULL;
                 r = sd_bus_message_new_method_return(m, &reply);
@@ -907,8 +911,11 @@ static int window_spawn_renderer(Window *w) {
         WINDOW_LOG(w, G_LOG_LEVEL_INFO, "Window %u: renderer %d started", w->id,
                    (int) renderer_get_pid(w->renderer));
         bus_emit_window_changed(w, "RendererPid");
-        if (w->url && *w->url)
-                (void) view_call(w, "LoadURL", "s", w->url);
+        if (w->url && *w->url) {
+                g_autofree char *url_buf = NULL;
+
+                (void) view_call(w, "LoadURL", "s", bus_string(w->url, &url_buf));
+        }
         return 0;
 
 fail:
@@ -1205,8 +1212,11 @@ void window_load_url(Window *w, const char *url) {
                 w->loading = TRUE;
                 bus_emit_window_changed(w, "Loading");
         }
-        if (w->link)
-                (void) view_call(w, "LoadURL", "s", url);
+        if (w->link) {
+                g_autofree char *buf = NULL;
+
+                (void) view_call(w, "LoadURL", "s", bus_string(url, &buf));
+        }
         else if (!w->renderer && !w->destroying)
                 /* The renderer crashed: loading again starts a new one in the
                  * same window state. */
@@ -1214,12 +1224,14 @@ void window_load_url(Window *w, const char *url) {
 }
 
 void window_set_title(Window *w, const char *title) {
+        g_autofree char *buf = NULL;
+
         if (g_strcmp0(w->title, title) == 0)
                 return;
         g_free(w->title);
         w->title = g_strdup(title);
         bus_emit_window_changed(w, "Title");
-        (void) view_call(w, "SetTitle", "s", title);
+        (void) view_call(w, "SetTitle", "s", bus_string(title, &buf));
 }
 
 void window_set_visible(Window *w, gboolean visible) {
@@ -1236,6 +1248,10 @@ int window_send(Window *w, const char *channel, const void *payload, size_t size
 
         if (size > w->daemon->ipc_max_payload)
                 return -E2BIG;
+        /* A channel D-Bus cannot carry is refused, not renamed: a renamed
+         * one would reach no listener. */
+        if (!bus_string_is_valid(channel))
+                return -EILSEQ;
         if (!w->link)
                 return -ENOTCONN;
         if (!w->page_bus)

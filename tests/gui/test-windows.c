@@ -310,6 +310,31 @@ static gboolean odd_title_listed(gpointer data) {
         return g_strcmp0(title, ODD_TITLE) == 0;
 }
 
+/* Whether the X11 window of the renderer with this pid is titled
+ * ODD_TITLE. */
+static gboolean x_title_is_odd(gpointer pid) {
+        g_autofree char *pid_text = g_strdup_printf("%u", GPOINTER_TO_UINT(pid));
+        const char *search[] = { "xdotool", "search", "--all", "--pid", pid_text, "--name", "title", NULL };
+        g_autofree char *ids = NULL;
+        g_auto(GStrv) words = NULL;
+
+        if (!g_spawn_sync(NULL, (char **) search, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &ids, NULL,
+                          NULL, NULL))
+                return FALSE;
+        words = g_strsplit(g_strstrip(ids), "\n", -1);
+        /* GTK has more than one X window per process: any of them. */
+        for (char **id = words; *id && **id; id++) {
+                const char *xprop[] = { "xprop", "-id", *id, "_NET_WM_NAME", NULL };
+                g_autofree char *name = NULL;
+
+                if (g_spawn_sync(NULL, (char **) xprop, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &name,
+                                 NULL, NULL, NULL) &&
+                    strstr(name, "\"" ODD_TITLE "\""))
+                        return TRUE;
+        }
+        return FALSE;
+}
+
 /* A title with Unicode noncharacters (valid for JSON and GLib, refused by
  * sd-bus) leaves every client's view of the windows working: appctl's
  * table and JSON, and the Title property, show U+FFFD in their place. */
@@ -344,6 +369,17 @@ static void test_odd_title(void) {
                 g_assert_true(g_variant_lookup(props, "Title", "&s", &got));
                 g_assert_cmpstr(got, ==, ODD_TITLE);
         }
+
+        /* The renderer shows it too, with the same replacements. */
+        {
+                g_autoptr(GVariant) pid = window_property(wait.id, "RendererPid");
+
+                g_assert_true(harness_wait_for(x_title_is_odd, GUINT_TO_POINTER(g_variant_get_uint32(pid)),
+                                               10000));
+        }
+        /* A channel sd-bus refuses is refused with a message the app sees. */
+        g_assert_true(harness_wait_for(log_has, "webContents.send('odd\xef\xbf\xbe'): the channel name has "
+                                                "characters D-Bus cannot carry", 10000));
 
         g_assert_cmpint(harness_appctl(NULL, NULL, "quit", "odd-title", NULL), ==, 0);
         g_assert_true(harness_wait_for(app_gone, "odd-title", 10000));

@@ -8,5 +8,7 @@ app.whenReady().then(async () => {
   const win = new BrowserWindow({ title: 'odd-title', width: 300, height: 200 });
   await win.loadFile('index.html');
   win.setTitle('Odd \uFFFF\uFDD0 \uDBFF\uDFFE title');
+  // A channel D-Bus cannot carry is refused with a message, not renamed.
+  win.webContents.send('odd\uFFFE', 1);
   console.log('odd-title: title set');
 });
