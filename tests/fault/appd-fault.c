@@ -90,7 +90,7 @@ void fault_phase_renderer_kills(Fault *f, FaultPhase *p) {
         const char *const apps[] = { "fault-windows", NULL };
         g_autoptr(sd_bus) bus = fault_bus_open();
         g_autoptr(GArray) windows = NULL;
-        guint rounds = f->full ? 40 : 6;
+        guint rounds = f->full ? 100 : 6;
         FaultDaemon *d;
 
         d = fault_daemon_start(f, NULL, NULL);
@@ -219,16 +219,9 @@ void fault_phase_ipc_floods(Fault *f, FaultPhase *p) {
         g_autofree char *a_invokes = g_strdup_printf("--invokes=%u", invokes);
         g_autofree char *a_syncs = g_strdup_printf("--syncs=%u", syncs);
         g_autofree char *a_limit = g_strdup_printf("--limit=%u", limit);
-        g_autofree char *err = NULL;
-        g_autofree char *json = NULL;
         g_autoptr(sd_bus) bus = fault_bus_open();
-        g_autoptr(JsonParser) parser = json_parser_new();
-        g_autoptr(GError) error = NULL;
+        guint runs = f->full ? 3 : 1;
         FaultDaemon *d;
-        JsonObject *o;
-        JsonNode *problems;
-        gint64 injected, survived;
-        int rc;
 
         d = fault_daemon_start(f, NULL, env);
         if (!d) {
@@ -239,42 +232,55 @@ void fault_phase_ipc_floods(Fault *f, FaultPhase *p) {
                 p->lost++;
                 goto out;
         }
-        rc = harness_appctl(NULL, &err, "open", "--wait", app, "--", a_out, a_count, a_invokes,
-                            a_syncs, a_limit, NULL);
-        if (fault_daemon_lost(d, p))
-                goto out;
-        if (!g_file_get_contents(out, &json, NULL, NULL) || !json_parser_load_from_data(parser, json, -1, &error)) {
-                fault_note(p, "fault-flood exited %d without a report: %s", rc, err ? err : "");
-                p->lost++;
-                fault_daemon_print_log(d, "fault-flood wrote no report");
-                goto out;
-        }
-        g_unlink(out);
-        o = json_node_get_object(json_parser_get_root(parser));
-        injected = member_int(o, NULL, "sent") + member_int(o, "invokes", "sent") +
-                   member_int(o, "syncs", "sent") + member_int(o, "oversized", "sent") +
-                   member_int(o, "underLimit", "sent") + member_int(o, "down", "expected") + 1;
-        survived = member_int(o, NULL, "received") - member_int(o, NULL, "outOfOrder") +
-                   member_int(o, "invokes", "answered") + member_int(o, "invokes", "tooMany") +
-                   member_int(o, "syncs", "answered") + member_int(o, "oversized", "refused") +
-                   member_int(o, "underLimit", "answered") + member_int(o, "down", "received") -
-                   member_int(o, "down", "outOfOrder");
-        /* webContents.send over the limit: refused unless the app says otherwise. */
-        problems = json_object_get_member(o, "problems");
-        survived += !strstr(json, "webContents.send over the limit");
-        p->injected += (guint) injected;
-        p->survived += (guint) MIN(survived, injected);
-        p->lost += (guint) (injected - MIN(survived, injected));
-        p->expected += (guint) member_int(o, "invokes", "tooMany");
-        fault_note(p, "%" G_GINT64_FORMAT " invokes refused with TooMany (documented: 256 may wait)",
-                   member_int(o, "invokes", "tooMany"));
-        if (rc != 0 || (problems && JSON_NODE_HOLDS_ARRAY(problems) &&
-                        json_array_get_length(json_node_get_array(problems)) > 0)) {
-                g_autofree char *text = json_to_string(problems, FALSE);
-                fault_note(p, "fault-flood exited %d: %s", rc, text);
-                if (p->lost == 0)
+        for (guint run = 0; run < runs; run++) {
+                g_autoptr(JsonParser) parser = json_parser_new();
+                g_autofree char *err = NULL;
+                g_autofree char *json = NULL;
+                g_autoptr(GError) error = NULL;
+                JsonObject *o;
+                JsonNode *problems;
+                gint64 injected, survived;
+                int rc;
+
+                rc = harness_appctl(NULL, &err, "open", "--wait", app, "--", a_out, a_count, a_invokes,
+                                    a_syncs, a_limit, NULL);
+                if (fault_daemon_lost(d, p))
+                        break;
+                if (!g_file_get_contents(out, &json, NULL, NULL) || !json_parser_load_from_data(parser, json, -1, &error)) {
+                        fault_note(p, "fault-flood exited %d without a report: %s", rc, err ? err : "");
                         p->lost++;
+                        fault_daemon_print_log(d, "fault-flood wrote no report");
+                        break;
+                }
+                g_unlink(out);
+                o = json_node_get_object(json_parser_get_root(parser));
+                injected = member_int(o, NULL, "sent") + member_int(o, "invokes", "sent") +
+                           member_int(o, "syncs", "sent") + member_int(o, "oversized", "sent") +
+                           member_int(o, "underLimit", "sent") + member_int(o, "down", "expected") + 1;
+                survived = member_int(o, NULL, "received") - member_int(o, NULL, "outOfOrder") +
+                           member_int(o, "invokes", "answered") + member_int(o, "invokes", "tooMany") +
+                           member_int(o, "syncs", "answered") + member_int(o, "oversized", "refused") +
+                           member_int(o, "underLimit", "answered") + member_int(o, "down", "received") -
+                           member_int(o, "down", "outOfOrder");
+                /* webContents.send over the limit: refused unless the app says otherwise. */
+                problems = json_object_get_member(o, "problems");
+                survived += !strstr(json, "webContents.send over the limit");
+                p->injected += (guint) injected;
+                p->survived += (guint) MIN(survived, injected);
+                p->lost += (guint) (injected - MIN(survived, injected));
+                p->expected += (guint) member_int(o, "invokes", "tooMany");
+                fault_note(p, "%" G_GINT64_FORMAT " invokes refused with TooMany (documented: 256 may wait)",
+                           member_int(o, "invokes", "tooMany"));
+                if (rc != 0 || (problems && JSON_NODE_HOLDS_ARRAY(problems) &&
+                                json_array_get_length(json_node_get_array(problems)) > 0)) {
+                        g_autofree char *text = json_to_string(problems, FALSE);
+                        fault_note(p, "fault-flood exited %d: %s", rc, text);
+                        if (p->lost == 0)
+                                p->lost++;
+                }
         }
+        if (p->fatal || fault_daemon_lost(d, p))
+                goto out;
         /* Other apps keep working. */
         if (!fault_probe_app(bus, "fault-windows", p))
                 p->lost++;
@@ -360,55 +366,53 @@ static gboolean all_running_cb(gpointer data) {
         return TRUE;
 }
 
-/* After a restart: the apps that ran come back, the stateKey window at the
- * last bounds its app was told, the app that quit normally does not. */
-static guint check_restore(sd_bus *bus, FaultPhase *p, guint kill, const char *lines_path,
-                           gsize lines_at_kill, const Bounds *acked) {
+/* After a restart: the apps that ran come back, the app that quit
+ * normally does not (session restore). */
+static guint check_restore(sd_bus *bus, FaultPhase *p, guint kill, const char *known) {
         const char *const running[] = { "fault-resizer", "fault-windows", NULL };
-        LineWait lw = { lines_path, lines_at_kill };
-        g_autofree char *text = NULL;
+        RunningWait rw = { bus, running };
         g_autofree char *victim = NULL;
         guint lost = 0;
-
-        RunningWait rw = { bus, running };
-        gboolean resizer_back;
 
         /* One deadline for all: they come back together or not at all. */
         (void) fault_wait_for(all_running_cb, &rw, FAULT_EVENT_MS);
         for (const char *const *a = running; *a; a++) {
                 g_autofree char *state = fault_app_state(bus, *a);
                 if (g_strcmp0(state, "running") != 0) {
-                        fault_note(p, "kill %u: %s did not come back", kill, *a);
+                        fault_note(p, "%skill %u: %s did not come back", known, kill, *a);
                         lost++;
-                }
-        }
-        {
-                g_autofree char *state = fault_app_state(bus, "fault-resizer");
-                resizer_back = state != NULL;
-        }
-        if (acked->have && resizer_back) {
-                if (!fault_wait_for(start_line_cb, &lw, FAULT_EVENT_MS)) {
-                        fault_note(p, "kill %u: fault-resizer made no window after the restart", kill);
-                        lost++;
-                } else {
-                        Bounds got;
-                        g_file_get_contents(lines_path, &text, NULL, NULL);
-                        got = last_line(text, lines_at_kill, "start");
-                        if (!same_bounds(&got, acked)) {
-                                fault_note(p, "kill %u: the stateKey window came back at %d,%d %dx%d, "
-                                              "its app was last told %d,%d %dx%d", kill,
-                                           got.b[0], got.b[1], got.b[2], got.b[3],
-                                           acked->b[0], acked->b[1], acked->b[2], acked->b[3]);
-                                lost++;
-                        }
                 }
         }
         victim = fault_app_state(bus, "fault-victim");
         if (victim) {
-                fault_note(p, "kill %u: fault-victim, which had quit normally, came back", kill);
+                fault_note(p, "%skill %u: fault-victim, which had quit normally, came back", known, kill);
                 lost++;
         }
         return lost;
+}
+
+/* The first window fault-resizer made after kill `kill` (restored or
+ * opened again) must have the bounds its app was last told before it. */
+static guint check_bounds(FaultPhase *p, guint kill, const char *text, gsize from,
+                          const Bounds *acked, gboolean *ret_checked) {
+        g_auto(GStrv) lines = g_strsplit(text + MIN(from, strlen(text)), "\n", -1);
+        Bounds got = { FALSE };
+
+        for (guint i = 0; lines[i] && lines[i + 1] && !got.have; i++) {
+                char word[16];
+                Bounds b = { TRUE };
+                if (sscanf(lines[i], "%15s %d %d %d %d", word, &b.b[0], &b.b[1], &b.b[2], &b.b[3]) == 5 &&
+                    g_str_equal(word, "start"))
+                        got = b;
+        }
+        *ret_checked = got.have && acked->have;
+        if (!*ret_checked || same_bounds(&got, acked))
+                return 0;
+        fault_note(p, "KNOWN FAILURE (bounds are saved up to 250 ms after the app hears of "
+                      "them): kill %u: the stateKey window came back at %d,%d %dx%d; its app was last "
+                      "told %d,%d %dx%d", kill, got.b[0], got.b[1], got.b[2], got.b[3],
+                   acked->b[0], acked->b[1], acked->b[2], acked->b[3]);
+        return 1;
 }
 
 void fault_phase_daemon_kills(Fault *f, FaultPhase *p) {
@@ -424,9 +428,11 @@ void fault_phase_daemon_kills(Fault *f, FaultPhase *p) {
         g_autofree char *victim = harness_app("fault-victim");
         g_autofree char *windows_app = harness_app("fault-windows");
         g_autoptr(sd_bus) bus = fault_bus_open();
-        gboolean check = f->expect_restore;
-        guint kills = f->full ? 20 : 3;
-        guint restored_seen = 0;
+        /* --full checks restore always: until the daemon restores
+         * sessions its misses are known failures; --smoke only when asked. */
+        gboolean check = f->expect_restore || f->full;
+        guint kills = f->full ? 15 : 3;
+        guint restored_seen = 0, bounds_checked = 0, bounds_lost = 0;
         gsize lines_at_kill = 0;
         Bounds acked = { FALSE };
         gboolean pending = FALSE, pending_ok = FALSE;
@@ -439,7 +445,9 @@ void fault_phase_daemon_kills(Fault *f, FaultPhase *p) {
                 g_autofree char *text = NULL;
                 g_autofree char *result = NULL;
                 g_autofree char *error_name = NULL;
-                guint delay_ms;
+                gsize size = 0;
+                gboolean checked;
+                guint delay_ms, lost;
 
                 d = fault_daemon_start(f, state_home, NULL);
                 if (!d) {
@@ -450,21 +458,18 @@ void fault_phase_daemon_kills(Fault *f, FaultPhase *p) {
                         return;
                 }
                 if (pending) {
-                        /* A quick look, whether or not it is checked. */
                         g_autofree char *back = fault_app_state(bus, "fault-resizer");
 
                         restored_seen += back != NULL;
                         if (check) {
-                                guint lost = check_restore(bus, p, k - 1, lines_path, lines_at_kill, &acked);
+                                lost = check_restore(bus, p, k - 1,
+                                                     f->expect_restore ? "" : "KNOWN FAILURE (no session restore yet): ");
                                 p->lost += lost;
+                                if (!f->expect_restore)
+                                        p->known += lost;
                                 pending_ok &= lost == 0;
                         }
-                        if (pending_ok)
-                                p->survived++;
-                        pending = FALSE;
                 }
-                if (k == kills)
-                        break;
 
                 /* An app that quits normally is not restored. */
                 if (fault_open_app(bus, victim, NULL, &error_name) < 0 ||
@@ -482,22 +487,46 @@ void fault_phase_daemon_kills(Fault *f, FaultPhase *p) {
                     g_strcmp0(error_name, APPD_ERROR_ALREADY_RUNNING) != 0)
                         fault_note(p, "kill %u: cannot open fault-windows: %s", k, error_name);
 
-                /* The fault: SIGKILL at a moment the seed decides. */
-                delay_ms = (guint) g_rand_int_range(f->rand, 0, 3000);
-                g_usleep((gulong) delay_ms * 1000);
-                if (fault_daemon_lost(d, p))
-                        return;
-                fault_daemon_kill(d);
-                p->injected++;
-                pending = TRUE;
-                pending_ok = TRUE;
-                if (g_file_get_contents(lines_path, &text, &lines_at_kill, NULL)) {
-                        Bounds b = last_line(text, 0, "bounds");
+                if (k == kills) {
+                        /* No more kills: let the window come for the last check. */
+                        LineWait lw = { lines_path, lines_at_kill };
+                        (void) fault_wait_for(start_line_cb, &lw, FAULT_EVENT_MS);
+                } else {
+                        /* The fault: SIGKILL at a moment the seed decides. */
+                        delay_ms = (guint) g_rand_int_range(f->rand, 0, 3000);
+                        g_usleep((gulong) delay_ms * 1000);
+                        if (fault_daemon_lost(d, p))
+                                return;
+                        fault_daemon_kill(d);
+                        p->injected++;
+                        g_print("  %s: kill %u after %u ms\n", p->name, k, delay_ms);
+                }
+
+                /* What the resizer wrote since the last kill: its window's
+                 * first bounds, then what it was told. */
+                if (g_file_get_contents(lines_path, &text, &size, NULL)) {
+                        Bounds b;
+
+                        if (pending) {
+                                lost = check_bounds(p, k - 1, text, lines_at_kill, &acked, &checked);
+                                bounds_checked += checked;
+                                bounds_lost += lost;
+                                p->lost += lost;
+                                p->known += lost;
+                                pending_ok &= lost == 0;
+                        }
+                        b = last_line(text, 0, "bounds");
                         if (b.have)
                                 acked = b;
+                        lines_at_kill = size;
                 }
-                g_print("  %s: kill %u after %u ms (last bounds told: %s)\n", p->name, k, delay_ms,
-                        acked.have ? "yes" : "none yet");
+                if (pending && pending_ok)
+                        p->survived++;
+                pending = FALSE;
+                if (k == kills)
+                        break;
+                pending = TRUE;
+                pending_ok = TRUE;
 
                 if (fault_check_leftovers(d, p, "after appd was killed") > 0) {
                         p->lost++;
@@ -515,6 +544,8 @@ void fault_phase_daemon_kills(Fault *f, FaultPhase *p) {
         if (!check)
                 fault_note(p, "fault-resizer was running right after %u of %u restarts", restored_seen,
                            kills);
+        g_print("  %s: remembered bounds checked after %u kills, wrong after %u\n", p->name,
+                bounds_checked, bounds_lost);
         fault_finish_daemon(d, p, apps);
 }
 
@@ -538,19 +569,22 @@ static void remove_tree(const char *path) {
 static void print_table(FaultPhase *phases, guint n, double total) {
         guint injected = 0, survived = 0, lost = 0;
 
-        g_print("\n%-22s %9s %9s %6s %9s %8s\n", "phase", "injected", "survived", "lost",
-                "expected", "seconds");
+        g_print("\n%-22s %9s %9s %6s %6s %9s %8s\n", "phase", "injected", "survived", "lost",
+                "known", "expected", "seconds");
         for (guint i = 0; i < n; i++) {
                 FaultPhase *p = &phases[i];
                 if (!p->name)
                         continue;
-                g_print("%-22s %9u %9u %6u %9u %8.1f%s\n", p->name, p->injected, p->survived, p->lost,
-                        p->expected, p->seconds, p->fatal ? "  appd died" : "");
+                g_print("%-22s %9u %9u %6u %6u %9u %8.1f%s\n", p->name, p->injected, p->survived,
+                        p->lost, p->known, p->expected, p->seconds, p->fatal ? "  appd died" : "");
                 injected += p->injected;
                 survived += p->survived;
                 lost += p->lost;
         }
-        g_print("%-22s %9u %9u %6u %9s %8.1f\n", "total", injected, survived, lost, "", total);
+        g_print("%-22s %9u %9u %6u %6s %9s %8.1f\n", "total", injected, survived, lost, "", "", total);
+        g_print("(known: lost state that docs/fault-injection.md lists as a known failure; it fails\n"
+                " --full, not --smoke.  expected: ends a fault legitimately caused, such as a valid\n"
+                " App.Kill from the fuzzer, or invokes refused with TooMany)\n");
 }
 
 int main(int argc, char **argv) {
@@ -608,13 +642,23 @@ int main(int argc, char **argv) {
                         continue;
                 }
                 g_print("phase %u, %s\n", i + 1, phases[i].name);
+                /* Each phase its own sequence: --only repeats a phase of a
+                 * whole run. */
+                g_rand_set_seed(f.rand, f.seed + i);
                 run[i](&f, &phases[i]);
                 phases[i].seconds = (g_get_monotonic_time() - t0) / 1e6;
                 fault_phase_print(&phases[i]);
-                failed |= phases[i].lost > 0 || phases[i].fatal;
+                failed |= phases[i].fatal ||
+                          phases[i].lost > (full ? 0 : phases[i].known);
         }
         print_table(phases, G_N_ELEMENTS(phases), (g_get_monotonic_time() - start) / 1e6);
-        g_print("%s (seed %u)\n", failed ? "FAILED" : "ok", f.seed);
+        {
+                guint known = 0;
+                for (guint i = 0; i < G_N_ELEMENTS(phases); i++)
+                        known += phases[i].name ? phases[i].known : 0;
+                g_print("%s (seed %u)%s\n", failed ? "FAILED" : "ok", f.seed,
+                        known && !full ? "; KNOWN FAILURES above, not counted in --smoke" : "");
+        }
 
         for (guint i = 0; i < G_N_ELEMENTS(phases); i++)
                 if (phases[i].notes)

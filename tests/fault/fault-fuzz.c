@@ -512,7 +512,7 @@ void fault_phase_bus_fuzz(Fault *f, FaultPhase *p) {
         g_autoptr(GArray) windows_before = NULL, windows_after = NULL;
         g_autoptr(sd_bus) bus = fault_bus_open();
         g_autofree char *state = NULL;
-        guint target_calls = f->full ? 60000 : 4000;
+        guint target_calls = f->full ? 150000 : 4000;
         g_autoptr(GString) errors = g_string_new(NULL);
         GHashTableIter iter;
         gpointer key, value;

@@ -23,7 +23,7 @@ typedef struct {
         guint lost;       /* state that should have survived and did not */
         guint expected;   /* ends that a fault legitimately caused */
         gboolean fatal;   /* the daemon died when it should not have */
-        gboolean known;   /* lost state here is a known, documented gap */
+        guint known;      /* of lost: known failures (docs/fault-injection.md) */
         GString *notes;
         double seconds;
 } FaultPhase;
