@@ -1,6 +1,6 @@
 /* appd-fault: the fault-injection suite (docs/fault-injection.md).
  *
- *   appd-fault --smoke|--full [--seed=N] [--expect-restore] [--only=PHASES]
+ *   appd-fault --smoke|--full [--seed=N] [--only=PHASES]
  *
  * Runs inside tests/run-in-session.sh --x11.  Each phase prints
  * "NAME: injected N, survived N, lost N"; a table closes the run.  Exit
@@ -368,7 +368,7 @@ static gboolean all_running_cb(gpointer data) {
 
 /* After a restart: the apps that ran come back, the app that quit
  * normally does not (session restore). */
-static guint check_restore(sd_bus *bus, FaultPhase *p, guint kill, const char *known) {
+static guint check_restore(sd_bus *bus, FaultPhase *p, guint kill) {
         const char *const running[] = { "fault-resizer", "fault-windows", NULL };
         RunningWait rw = { bus, running };
         g_autofree char *victim = NULL;
@@ -379,13 +379,13 @@ static guint check_restore(sd_bus *bus, FaultPhase *p, guint kill, const char *k
         for (const char *const *a = running; *a; a++) {
                 g_autofree char *state = fault_app_state(bus, *a);
                 if (g_strcmp0(state, "running") != 0) {
-                        fault_note(p, "%skill %u: %s did not come back", known, kill, *a);
+                        fault_note(p, "kill %u: %s did not come back", kill, *a);
                         lost++;
                 }
         }
         victim = fault_app_state(bus, "fault-victim");
         if (victim) {
-                fault_note(p, "%skill %u: fault-victim, which had quit normally, came back", known, kill);
+                fault_note(p, "kill %u: fault-victim, which had quit normally, came back", kill);
                 lost++;
         }
         return lost;
@@ -408,8 +408,7 @@ static guint check_bounds(FaultPhase *p, guint kill, const char *text, gsize fro
         *ret_checked = got.have && acked->have;
         if (!*ret_checked || same_bounds(&got, acked))
                 return 0;
-        fault_note(p, "KNOWN FAILURE (bounds are saved up to 250 ms after the app hears of "
-                      "them): kill %u: the stateKey window came back at %d,%d %dx%d; its app was last "
+        fault_note(p, "kill %u: the stateKey window came back at %d,%d %dx%d; its app was last "
                       "told %d,%d %dx%d", kill, got.b[0], got.b[1], got.b[2], got.b[3],
                    acked->b[0], acked->b[1], acked->b[2], acked->b[3]);
         return 1;
@@ -428,9 +427,6 @@ void fault_phase_daemon_kills(Fault *f, FaultPhase *p) {
         g_autofree char *victim = harness_app("fault-victim");
         g_autofree char *windows_app = harness_app("fault-windows");
         g_autoptr(sd_bus) bus = fault_bus_open();
-        /* --full checks restore always: until the daemon restores
-         * sessions its misses are known failures; --smoke only when asked. */
-        gboolean check = f->expect_restore || f->full;
         guint kills = f->full ? 15 : 3;
         guint restored_seen = 0, bounds_checked = 0, bounds_lost = 0;
         gsize lines_at_kill = 0;
@@ -439,8 +435,6 @@ void fault_phase_daemon_kills(Fault *f, FaultPhase *p) {
         FaultDaemon *d = NULL;
 
         g_mkdir_with_parents(state_home, 0700);
-        if (!check)
-                fault_note(p, "session restore not checked (--expect-restore turns it on)");
         for (guint k = 0; k <= kills; k++) {
                 g_autofree char *text = NULL;
                 g_autofree char *result = NULL;
@@ -461,14 +455,9 @@ void fault_phase_daemon_kills(Fault *f, FaultPhase *p) {
                         g_autofree char *back = fault_app_state(bus, "fault-resizer");
 
                         restored_seen += back != NULL;
-                        if (check) {
-                                lost = check_restore(bus, p, k - 1,
-                                                     f->expect_restore ? "" : "KNOWN FAILURE (no session restore yet): ");
-                                p->lost += lost;
-                                if (!f->expect_restore)
-                                        p->known += lost;
-                                pending_ok &= lost == 0;
-                        }
+                        lost = check_restore(bus, p, k - 1);
+                        p->lost += lost;
+                        pending_ok &= lost == 0;
                 }
 
                 /* An app that quits normally is not restored. */
@@ -512,7 +501,6 @@ void fault_phase_daemon_kills(Fault *f, FaultPhase *p) {
                                 bounds_checked += checked;
                                 bounds_lost += lost;
                                 p->lost += lost;
-                                p->known += lost;
                                 pending_ok &= lost == 0;
                         }
                         b = last_line(text, 0, "bounds");
@@ -541,9 +529,8 @@ void fault_phase_daemon_kills(Fault *f, FaultPhase *p) {
                 fault_daemon_free(d);
                 d = NULL;
         }
-        if (!check)
-                fault_note(p, "fault-resizer was running right after %u of %u restarts", restored_seen,
-                           kills);
+        g_print("  %s: fault-resizer was running right after %u of %u restarts\n", p->name,
+                restored_seen, kills);
         g_print("  %s: remembered bounds checked after %u kills, wrong after %u\n", p->name,
                 bounds_checked, bounds_lost);
         fault_finish_daemon(d, p, apps);
@@ -569,34 +556,31 @@ static void remove_tree(const char *path) {
 static void print_table(FaultPhase *phases, guint n, double total) {
         guint injected = 0, survived = 0, lost = 0;
 
-        g_print("\n%-22s %9s %9s %6s %6s %9s %8s\n", "phase", "injected", "survived", "lost",
-                "known", "expected", "seconds");
+        g_print("\n%-22s %9s %9s %6s %9s %8s\n", "phase", "injected", "survived", "lost",
+                "expected", "seconds");
         for (guint i = 0; i < n; i++) {
                 FaultPhase *p = &phases[i];
                 if (!p->name)
                         continue;
-                g_print("%-22s %9u %9u %6u %6u %9u %8.1f%s\n", p->name, p->injected, p->survived,
-                        p->lost, p->known, p->expected, p->seconds, p->fatal ? "  appd died" : "");
+                g_print("%-22s %9u %9u %6u %9u %8.1f%s\n", p->name, p->injected, p->survived,
+                        p->lost, p->expected, p->seconds, p->fatal ? "  appd died" : "");
                 injected += p->injected;
                 survived += p->survived;
                 lost += p->lost;
         }
-        g_print("%-22s %9u %9u %6u %6s %9s %8.1f\n", "total", injected, survived, lost, "", "", total);
-        g_print("(known: lost state that docs/fault-injection.md lists as a known failure; it fails\n"
-                " --full, not --smoke.  expected: ends a fault legitimately caused, such as a valid\n"
-                " App.Kill from the fuzzer, or invokes refused with TooMany)\n");
+        g_print("%-22s %9u %9u %6u %9s %8.1f\n", "total", injected, survived, lost, "", total);
+        g_print("(expected: ends a fault legitimately caused, such as a valid App.Kill from the\n"
+                " fuzzer, or invokes refused with TooMany)\n");
 }
 
 int main(int argc, char **argv) {
-        gboolean smoke = FALSE, full = FALSE, expect_restore = FALSE;
+        gboolean smoke = FALSE, full = FALSE;
         gint64 seed = -1;
         g_autofree char *only = NULL;
         GOptionEntry entries[] = {
                 { "smoke", 0, 0, G_OPTION_ARG_NONE, &smoke, "A short run (under a minute)", NULL },
                 { "full", 0, 0, G_OPTION_ARG_NONE, &full, "The long run (several minutes)", NULL },
                 { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the random choices", "N" },
-                { "expect-restore", 0, 0, G_OPTION_ARG_NONE, &expect_restore,
-                  "Check session restore after each daemon kill", NULL },
                 { "only", 0, 0, G_OPTION_ARG_STRING, &only, "Phases to run, e.g. 1,3", "LIST" },
                 { NULL }
         };
@@ -615,7 +599,7 @@ int main(int argc, char **argv) {
 
         g_option_context_add_main_entries(context, entries, NULL);
         if (!g_option_context_parse(context, &argc, &argv, &error) || smoke == full) {
-                g_printerr("usage: appd-fault --smoke|--full [--seed=N] [--expect-restore] [--only=1,2,3,4]\n%s\n",
+                g_printerr("usage: appd-fault --smoke|--full [--seed=N] [--only=1,2,3,4]\n%s\n",
                            error ? error->message : "");
                 return 2;
         }
@@ -624,7 +608,6 @@ int main(int argc, char **argv) {
                 return 2;
         }
         f.full = full;
-        f.expect_restore = expect_restore;
         f.seed = seed >= 0 ? (guint32) seed : g_random_int();
         f.rand = g_rand_new_with_seed(f.seed);
         f.tmp = g_dir_make_tmp("appd-fault-XXXXXX", &error);
@@ -648,17 +631,10 @@ int main(int argc, char **argv) {
                 run[i](&f, &phases[i]);
                 phases[i].seconds = (g_get_monotonic_time() - t0) / 1e6;
                 fault_phase_print(&phases[i]);
-                failed |= phases[i].fatal ||
-                          phases[i].lost > (full ? 0 : phases[i].known);
+                failed |= phases[i].fatal || phases[i].lost > 0;
         }
         print_table(phases, G_N_ELEMENTS(phases), (g_get_monotonic_time() - start) / 1e6);
-        {
-                guint known = 0;
-                for (guint i = 0; i < G_N_ELEMENTS(phases); i++)
-                        known += phases[i].name ? phases[i].known : 0;
-                g_print("%s (seed %u)%s\n", failed ? "FAILED" : "ok", f.seed,
-                        known && !full ? "; KNOWN FAILURES above, not counted in --smoke" : "");
-        }
+        g_print("%s (seed %u)\n", failed ? "FAILED" : "ok", f.seed);
 
         for (guint i = 0; i < G_N_ELEMENTS(phases); i++)
                 if (phases[i].notes)

@@ -28,8 +28,6 @@ void fault_note(FaultPhase *p, const char *fmt, ...) {
 
 void fault_phase_print(const FaultPhase *p) {
         g_print("%s: injected %u, survived %u, lost %u", p->name, p->injected, p->survived, p->lost);
-        if (p->known)
-                g_print(" (KNOWN FAILURE: %u of them, docs/fault-injection.md)", p->known);
         g_print("%s\n", p->fatal ? " (the daemon died)" : "");
 }
 

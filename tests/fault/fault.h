@@ -23,14 +23,12 @@ typedef struct {
         guint lost;       /* state that should have survived and did not */
         guint expected;   /* ends that a fault legitimately caused */
         gboolean fatal;   /* the daemon died when it should not have */
-        guint known;      /* of lost: known failures (docs/fault-injection.md) */
         GString *notes;
         double seconds;
 } FaultPhase;
 
 typedef struct {
         gboolean full;
-        gboolean expect_restore;
         guint32 seed;
         GRand *rand;
         char *tmp;        /* private scratch folder, removed at the end */
