@@ -82,6 +82,7 @@ static void test_hostile_renderer(void) {
                 assert_line(log, "done: ok");
         }
         harness_stop(h);
+        harness_remove_tree(dir);
 }
 
 int main(int argc, char **argv) {

@@ -6,6 +6,21 @@
 #include <sys/wait.h>
 #include <glib/gstdio.h>
 
+void harness_remove_tree(const char *path) {
+        g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+        const char *name;
+
+        while (dir && (name = g_dir_read_name(dir))) {
+                g_autofree char *child = g_build_filename(path, name, NULL);
+
+                if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+                        harness_remove_tree(child);
+                else
+                        g_assert_cmpint(g_unlink(child), ==, 0);
+        }
+        g_assert_cmpint(g_rmdir(path), ==, 0);
+}
+
 char *harness_app(const char *name) {
         return g_build_filename(TEST_APPS_DIR, name, NULL);
 }

@@ -32,6 +32,10 @@ int harness_appctl(char **out, char **err, const char *first, ...) G_GNUC_NULL_T
 /* Same, with an argv array. */
 int harness_appctlv(char **out, char **err, const char *const *args);
 
+/* Removes a folder the test made, with everything in it (symlinks are
+ * removed, not followed). */
+void harness_remove_tree(const char *path);
+
 /* Path of a test app under tests/apps. */
 char *harness_app(const char *name);
 

@@ -225,6 +225,8 @@ static void test_scheme_stays_in_app(void) {
                 g_printerr("appctl: %s\nappd log:\n%s\n", err, log);
         }
         g_assert_cmpint(rc, ==, 0);
+        harness_remove_tree(tmp);
+        harness_remove_tree(outside);
 }
 
 static void test_kill_app_with_window(void) {

@@ -1,6 +1,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "harness.h"
 #include "package.h"
 
 static char *make_app(const char *package_json, const char *main_name) {
@@ -21,15 +22,6 @@ static char *make_app(const char *package_json, const char *main_name) {
         return dir;
 }
 
-static void remove_app(const char *dir) {
-        g_autofree char *package = g_build_filename(dir, "package.json", NULL);
-        g_autofree char *index = g_build_filename(dir, "index.js", NULL);
-
-        g_remove(package);
-        g_remove(index);
-        g_assert_cmpint(g_rmdir(dir), ==, 0);
-}
-
 static void test_valid(void) {
         g_autofree char *dir = make_app("{\"name\": \"My App\", \"version\": \"1.2.3\", "
                                         "\"main\": \"src/main.js\"}", "src/main.js");
@@ -43,6 +35,7 @@ static void test_valid(void) {
         g_assert_cmpstr(p->id, ==, "my-app");
         g_assert_cmpstr(p->version, ==, "1.2.3");
         g_assert_cmpstr(p->main_path, ==, main);
+        harness_remove_tree(dir);
 }
 
 static void test_defaults(void) {
@@ -55,6 +48,7 @@ static void test_defaults(void) {
         g_assert_cmpstr(p->name, ==, base);
         g_assert_cmpstr(p->version, ==, "0.0.0");
         g_assert_true(g_str_has_suffix(p->main_path, "/index.js"));
+        harness_remove_tree(dir);
 }
 
 static void test_main_without_extension(void) {
@@ -64,6 +58,7 @@ static void test_main_without_extension(void) {
 
         g_assert_no_error(error);
         g_assert_true(g_str_has_suffix(p->main_path, "/app.js"));
+        harness_remove_tree(dir);
 }
 
 static void test_malformed_says_where(void) {
@@ -76,6 +71,7 @@ static void test_malformed_says_where(void) {
         g_assert_nonnull(strstr(error->message, "package.json"));
         /* The mistake is on line 3. */
         g_assert_nonnull(strstr(error->message, ":3:"));
+        harness_remove_tree(dir);
 }
 
 static void test_wrong_types(void) {
@@ -91,6 +87,8 @@ static void test_wrong_types(void) {
         g_assert_nonnull(strstr(error->message, "\"name\""));
         g_assert_null(p2);
         g_assert_error(error2, PACKAGE_ERROR, PACKAGE_ERROR_BAD_PACKAGE);
+        harness_remove_tree(dir);
+        harness_remove_tree(dir2);
 }
 
 static void test_missing_main_named(void) {
@@ -101,6 +99,7 @@ static void test_missing_main_named(void) {
         g_assert_null(p);
         g_assert_error(error, PACKAGE_ERROR, PACKAGE_ERROR_NO_MAIN);
         g_assert_nonnull(strstr(error->message, "nope.js"));
+        harness_remove_tree(dir);
 }
 
 static void test_missing_folder_and_file(void) {
@@ -115,6 +114,7 @@ static void test_missing_folder_and_file(void) {
         g_assert_error(e2, PACKAGE_ERROR, PACKAGE_ERROR_BAD_PACKAGE);
         g_assert_null(package_load("relative/path", &e3));
         g_assert_error(e3, PACKAGE_ERROR, PACKAGE_ERROR_NO_FOLDER);
+        harness_remove_tree(dir);
 }
 
 static void test_oversized(void) {
@@ -127,6 +127,7 @@ static void test_oversized(void) {
         g_assert_null(package_load(dir, &error));
         g_assert_error(error, PACKAGE_ERROR, PACKAGE_ERROR_BAD_PACKAGE);
         g_assert_nonnull(strstr(error->message, "too large"));
+        harness_remove_tree(dir);
 }
 
 static void test_id_from_name(void) {
@@ -171,7 +172,7 @@ static void test_restore_setting(void) {
                         g_assert_no_error(error);
                         g_assert_cmpint(p->restore, ==, cases[i].restore);
                 }
-                remove_app(dir);
+                harness_remove_tree(dir);
         }
 }
 

@@ -2,20 +2,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "harness.h"
 #include "store.h"
-
-/* Removes a test's folder and the files in it. */
-static void remove_tree(const char *dir) {
-        g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-        const char *name;
-
-        while (d && (name = g_dir_read_name(d))) {
-                g_autofree char *path = g_build_filename(dir, name, NULL);
-
-                g_assert_cmpint(g_remove(path), ==, 0);
-        }
-        g_assert_cmpint(g_rmdir(dir), ==, 0);
-}
 
 static void test_record_and_list(void) {
         g_autoptr(GError) error = NULL;
@@ -44,7 +32,7 @@ static void test_record_and_list(void) {
         g_assert_cmpstr(a->id, ==, "two");
         g_assert_cmpint(a->open_count, ==, 1);
         store_close(s);
-        remove_tree(dir);
+        harness_remove_tree(dir);
 }
 
 static void test_window_states(void) {
@@ -71,7 +59,7 @@ static void test_window_states(void) {
         g_assert_cmpint(store_window_states_json(s, "nobody", &other), ==, 0);
         g_assert_cmpstr(other, ==, "{}");
         store_close(s);
-        remove_tree(dir);
+        harness_remove_tree(dir);
 }
 
 /* A database written by the first schema keeps its apps and gains the
@@ -106,7 +94,7 @@ static void test_migrates_schema_1(void) {
         g_assert_cmpint(store_window_states_json(s, "old", &json), ==, 0);
         g_assert_nonnull(strstr(json, "\"maximized\":true"));
         store_close(s);
-        remove_tree(dir);
+        harness_remove_tree(dir);
 }
 
 static void test_wal_mode(void) {
@@ -126,7 +114,7 @@ static void test_wal_mode(void) {
         sqlite3_finalize(st);
         sqlite3_close(db);
         store_close(s);
-        remove_tree(dir);
+        harness_remove_tree(dir);
 }
 
 static void test_newer_schema_refused(void) {
@@ -144,7 +132,7 @@ static void test_newer_schema_refused(void) {
         g_assert_cmpint(store_open(dir, &s), <, 0);
         g_test_assert_expected_messages();
         g_assert_null(s);
-        remove_tree(dir);
+        harness_remove_tree(dir);
 }
 
 static void test_corrupt_file(void) {
@@ -161,7 +149,7 @@ static void test_corrupt_file(void) {
         g_test_assert_expected_messages();
         /* The file was not replaced: nothing is lost silently. */
         g_assert_true(g_file_test(path, G_FILE_TEST_EXISTS));
-        remove_tree(dir);
+        harness_remove_tree(dir);
 }
 
 /* The running apps are on disk as soon as they are recorded, with their
@@ -213,7 +201,7 @@ static void test_session(void) {
         g_assert_cmpint(store_session_list(s, &list), ==, 0);
         g_assert_cmpuint(list->len, ==, 0);
         store_close(s);
-        remove_tree(dir);
+        harness_remove_tree(dir);
 }
 
 int main(int argc, char **argv) {
