@@ -40,7 +40,10 @@
  * apps are not affected.  The bytes bound holds several of the largest IPC
  * messages (APPD_IPC_MAX_MESSAGE is at most 64 MiB). */
 #define JS_APP_EVENT_BYTES_MAX (128u * 1024 * 1024)
-#define JS_APP_EVENTS_MAX 8192u
+/* Each event counts its own size too, so the bytes bound holds in
+ * practice; this one keeps a burst of tiny messages (an app sending tens
+ * of thousands in a loop, as Electron lets it) from being miscounted. */
+#define JS_APP_EVENTS_MAX 262144u
 /* Events delivered per main-loop iteration, so a chatty app cannot starve
  * the rest of the daemon. */
 #define JS_EVENT_BATCH 64

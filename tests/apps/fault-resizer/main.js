@@ -2,6 +2,7 @@
 // tests/fault/appd-fault.  Appends to --out one line per fact:
 //   "start X Y W H"   the window's bounds when it was made (remembered ones
 //                     when appd had some for stateKey 'main')
+//   "set X Y W H"     bounds it is about to ask for with setBounds
 //   "bounds X Y W H"  bounds it set, written after the 'resize' event
 //                     confirmed them
 // Sizes and pauses come from --seed; runs until asked to quit.
@@ -59,6 +60,7 @@ app.whenReady().then(async () => {
       height = 150 + random(300);
     } while (width === now.width && height === now.height);
     const done = resized(win, 5000);
+    write('set', { x: now.x, y: now.y, width, height });
     win.setBounds({ width, height });
     try {
       await done;
