@@ -2638,6 +2638,9 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         settings = webkit_web_view_get_settings(self->view);
         webkit_settings_set_enable_write_console_messages_to_stdout(settings, options->console_to_stdout);
         webkit_settings_set_enable_developer_extras(settings, options->developer_extras);
+        /* Electron blocks no popups: every window.open() reaches "create"
+         * and so the main script's window open handler, gesture or not. */
+        webkit_settings_set_javascript_can_open_windows_automatically(settings, TRUE);
 
         g_signal_connect_object(self->view, "load-changed", G_CALLBACK(view_load_changed_cb), self, 0);
         g_signal_connect_object(self->view, "load-failed", G_CALLBACK(view_load_failed_cb), self, 0);
