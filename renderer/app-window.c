@@ -2611,8 +2611,12 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         security = webkit_web_context_get_security_manager(context);
         webkit_security_manager_register_uri_scheme_as_secure(security, APP_SCHEME);
         webkit_security_manager_register_uri_scheme_as_cors_enabled(security, APP_SCHEME);
-        /* Local: remote pages may not load the app's files. */
-        webkit_security_manager_register_uri_scheme_as_local(security, APP_SCHEME);
+        /* Only app:// pages may show the app's files, remote ones may not.
+         * Local would do that too, but also let app:// pages load file://
+         * ones (and so learn which files exist): Electron refuses local
+         * files to pages not from file:// unless webSecurity is off
+         * (disable-web-security below). */
+        webkit_security_manager_register_uri_scheme_as_display_isolated(security, APP_SCHEME);
 
         session = webkit_network_session_new(options->data_dir, options->cache_dir);
 
@@ -2641,6 +2645,9 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         /* Electron blocks no popups: every window.open() reaches "create"
          * and so the main script's window open handler, gesture or not. */
         webkit_settings_set_javascript_can_open_windows_automatically(settings, TRUE);
+        /* Electron's webSecurity: false: no same-origin policy, local
+         * files for every page. */
+        webkit_settings_set_disable_web_security(settings, options->no_web_security);
 
         g_signal_connect_object(self->view, "load-changed", G_CALLBACK(view_load_changed_cb), self, 0);
         g_signal_connect_object(self->view, "load-failed", G_CALLBACK(view_load_failed_cb), self, 0);
