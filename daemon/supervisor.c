@@ -61,10 +61,15 @@ static char **renderer_environ(void) {
 }
 
 static void renderer_child_setup(gpointer data) {
+        pid_t daemon_pid = GPOINTER_TO_INT(data);
+
         /* If the daemon dies without a chance to clean up, its renderers
-         * go with it instead of lingering as orphans. */
+         * go with it instead of lingering as orphans.  It may have died
+         * before the signal was asked for: then the child has another
+         * parent already, which is pid 1 only without a subreaper
+         * (systemd --user is one). */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() == 1)
+        if (getppid() != daemon_pid)
                 _exit(127);
 }
 
@@ -104,7 +109,7 @@ int renderer_spawn(const char *const *argv, RendererExitedFunc exited_cb, gpoint
 
         if (!g_spawn_async_with_pipes_and_fds(NULL, argv, (const char *const *) envp,
                                               G_SPAWN_DO_NOT_REAP_CHILD,
-                                              renderer_child_setup, NULL,
+                                              renderer_child_setup, GINT_TO_POINTER(getpid()),
                                               -1, -1, -1, source_fds, target_fds, 1,
                                               &pid, NULL, NULL, NULL, &error)) {
                 g_warning("Failed to start %s: %s", argv[0], error->message);

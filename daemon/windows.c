@@ -886,6 +886,14 @@ static int window_spawn_renderer(Window *w) {
                 g_ptr_array_add(argv, g_strdup_printf("--preload=%s", w->preload));
         if (!w->context_isolation)
                 g_ptr_array_add(argv, g_strdup("--no-context-isolation"));
+        {
+                JsonNode *prefs = json_object_get_member(w->options, "webPreferences");
+                gboolean web_security = TRUE;
+
+                if (prefs && JSON_NODE_HOLDS_OBJECT(prefs) &&
+                    object_bool(json_node_get_object(prefs), "webSecurity", &web_security) && !web_security)
+                        g_ptr_array_add(argv, g_strdup("--no-web-security"));
+        }
         /* Where Node reaches: the page itself, or only the preload. */
         if (w->node_integration)
                 g_ptr_array_add(argv, g_strdup("--node=page"));

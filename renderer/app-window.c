@@ -68,7 +68,13 @@ struct _AppWindow {
         gboolean unresponsive;
         gint64 ping_sent;        /* watchdog ping awaiting its answer, or 0 */
         guint watchdog_id;
+        /* Same-document navigations: a step through history WebKit is
+         * still taking, the URLs seen and not yet reported (in order),
+         * and the URL the daemon was told last for this document. */
         gboolean in_page_pending;
+        GQueue in_page_queue;
+        guint in_page_idle;
+        char *in_page_reported;
         gboolean has_preload;
         char *node_mode; /* as AppWindowOptions.node_mode */
         /* Page links (renderer/page-extension.c): one kept ready for the
@@ -1793,11 +1799,11 @@ static void builder_add_bool(JsonBuilder *b, const char *name, gboolean value) {
         json_builder_add_boolean_value(b, value);
 }
 
-static void navigate_event_emit(AppWindow *self, const char *name) {
+static void navigate_event_emit(AppWindow *self, const char *name, const char *url) {
         g_autoptr(JsonBuilder) b = json_builder_new();
 
         json_builder_begin_object(b);
-        builder_add_string(b, "url", webkit_web_view_get_uri(self->view));
+        builder_add_string(b, "url", url);
         builder_add_bool(b, "canGoBack", webkit_web_view_can_go_back(self->view));
         builder_add_bool(b, "canGoForward", webkit_web_view_can_go_forward(self->view));
         web_event_emit(self, name, b);
@@ -1809,21 +1815,58 @@ static char *uri_document(const char *uri) {
         return hash ? g_strndup(uri, hash - uri) : g_strdup(uri ? uri : "");
 }
 
-static void view_navigated_cb(WebKitWebView *view, WebKitLoadEvent load_event, AppWindow *self) {
-        if (load_event == WEBKIT_LOAD_COMMITTED) {
-                g_free(self->committed_uri);
-                self->committed_uri = uri_document(webkit_web_view_get_uri(view));
-                self->in_page_pending = FALSE;
-                navigate_event_emit(self, "did-navigate");
+/* Reports the same-document navigations seen so far, each once.  WebKit
+ * shows some URLs no navigation ended at: a history step's target while
+ * it is pending, and the committed URL again when the step's pending
+ * state is dropped before the page has moved (seen under load: forward
+ * from #one shows #two, then #one with loading over, then #two), or
+ * after a failed load.  Those repeat the URL reported last, and a real
+ * same-document navigation always changes it. */
+static void in_page_flush(AppWindow *self) {
+        char *uri;
+
+        g_clear_handle_id(&self->in_page_idle, g_source_remove);
+        while ((uri = g_queue_pop_head(&self->in_page_queue))) {
+                if (g_strcmp0(uri, self->in_page_reported) == 0) {
+                        g_free(uri);
+                        continue;
+                }
+                g_free(self->in_page_reported);
+                self->in_page_reported = uri;
+                navigate_event_emit(self, "did-navigate-in-page", uri);
         }
 }
 
 static gboolean in_page_idle_cb(gpointer user_data) {
         AppWindow *self = user_data;
 
-        if (self->view)
-                navigate_event_emit(self, "did-navigate-in-page");
+        self->in_page_idle = 0;
+        in_page_flush(self);
         return G_SOURCE_REMOVE;
+}
+
+/* The URL is taken now; the history state when it is reported, once the
+ * back/forward list has caught up. */
+static void in_page_queue(AppWindow *self, const char *uri) {
+        g_queue_push_tail(&self->in_page_queue, g_strdup(uri));
+        if (!self->in_page_idle)
+                self->in_page_idle = g_idle_add(in_page_idle_cb, self);
+}
+
+static void view_navigated_cb(WebKitWebView *view, WebKitLoadEvent load_event, AppWindow *self) {
+        const char *uri;
+
+        if (load_event != WEBKIT_LOAD_COMMITTED)
+                return;
+        /* What happened in the old document is told before the new one. */
+        in_page_flush(self);
+        uri = webkit_web_view_get_uri(view);
+        g_free(self->committed_uri);
+        self->committed_uri = uri_document(uri);
+        g_free(self->in_page_reported);
+        self->in_page_reported = g_strdup(uri);
+        self->in_page_pending = FALSE;
+        navigate_event_emit(self, "did-navigate", uri);
 }
 
 static void view_uri_cb(WebKitWebView *view, GParamSpec *pspec, AppWindow *self) {
@@ -1838,8 +1881,7 @@ static void view_uri_cb(WebKitWebView *view, GParamSpec *pspec, AppWindow *self)
          * document as loading, though no load happens: same document
          * means in-page whatever is_loading says. */
         if (!webkit_web_view_is_loading(view))
-                g_idle_add_full(G_PRIORITY_DEFAULT, in_page_idle_cb, g_object_ref(self),
-                                g_object_unref);
+                in_page_queue(self, uri);
         else if (g_strcmp0(document, self->committed_uri) == 0)
                 /* The back/forward list has moved only once WebKit says
                  * the step is done. */
@@ -1847,9 +1889,12 @@ static void view_uri_cb(WebKitWebView *view, GParamSpec *pspec, AppWindow *self)
 }
 
 static void view_loading_cb(WebKitWebView *view, GParamSpec *pspec, AppWindow *self) {
+        const char *uri = webkit_web_view_get_uri(view);
+
         if (self->in_page_pending && !webkit_web_view_is_loading(view)) {
                 self->in_page_pending = FALSE;
-                navigate_event_emit(self, "did-navigate-in-page");
+                if (uri && *uri)
+                        in_page_queue(self, uri);
         }
 }
 
@@ -2462,6 +2507,9 @@ static void app_window_dispose(GObject *object) {
         g_clear_object(&self->content);
         g_clear_object(&self->icon);
         g_clear_pointer(&self->committed_uri, g_free);
+        g_clear_handle_id(&self->in_page_idle, g_source_remove);
+        g_queue_clear_full(&self->in_page_queue, g_free);
+        g_clear_pointer(&self->in_page_reported, g_free);
         g_clear_pointer(&self->node_mode, g_free);
         if (self->spare_link >= 0) {
                 close(self->spare_link);
@@ -2566,8 +2614,12 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         security = webkit_web_context_get_security_manager(context);
         webkit_security_manager_register_uri_scheme_as_secure(security, APP_SCHEME);
         webkit_security_manager_register_uri_scheme_as_cors_enabled(security, APP_SCHEME);
-        /* Local: remote pages may not load the app's files. */
-        webkit_security_manager_register_uri_scheme_as_local(security, APP_SCHEME);
+        /* Only app:// pages may show the app's files, remote ones may not.
+         * Local would do that too, but also let app:// pages load file://
+         * ones (and so learn which files exist): Electron refuses local
+         * files to pages not from file:// unless webSecurity is off
+         * (disable-web-security below). */
+        webkit_security_manager_register_uri_scheme_as_display_isolated(security, APP_SCHEME);
 
         session = webkit_network_session_new(options->data_dir, options->cache_dir);
 
@@ -2593,6 +2645,12 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         settings = webkit_web_view_get_settings(self->view);
         webkit_settings_set_enable_write_console_messages_to_stdout(settings, options->console_to_stdout);
         webkit_settings_set_enable_developer_extras(settings, options->developer_extras);
+        /* Electron blocks no popups: every window.open() reaches "create"
+         * and so the main script's window open handler, gesture or not. */
+        webkit_settings_set_javascript_can_open_windows_automatically(settings, TRUE);
+        /* Electron's webSecurity: false: no same-origin policy, local
+         * files for every page. */
+        webkit_settings_set_disable_web_security(settings, options->no_web_security);
 
         g_signal_connect_object(self->view, "load-changed", G_CALLBACK(view_load_changed_cb), self, 0);
         g_signal_connect_object(self->view, "load-failed", G_CALLBACK(view_load_failed_cb), self, 0);

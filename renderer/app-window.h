@@ -47,6 +47,7 @@ typedef struct {
         guint32 ipc_max_payload;     /* bytes an IPC message may have; 0: the default */
         const char *node_mode;       /* NULL, "preload" (Node in the preload) or
                                       * "page" (nodeIntegration) */
+        gboolean no_web_security;    /* webPreferences.webSecurity false */
         gboolean console_to_stdout;  /* page console → stdout (debugging) */
         gboolean developer_extras;   /* Web Inspector */
 } AppWindowOptions;

@@ -39,6 +39,7 @@ static char *arg_preload;
 static gboolean arg_no_context_isolation;
 static char *arg_node;
 static int arg_ipc_max_message;
+static gboolean arg_no_web_security;
 static char *arg_data_dir;
 static char *arg_cache_dir;
 static char *arg_options;
@@ -60,6 +61,8 @@ static const GOptionEntry option_entries[] = {
           "Run the preload in the page's own world (webPreferences.contextIsolation: false)", NULL },
         { "node", 0, 0, G_OPTION_ARG_STRING, &arg_node,
           "Where Node reaches: 'page' (webPreferences.nodeIntegration) or 'preload' (sandbox: false)", "WHERE" },
+        { "no-web-security", 0, 0, G_OPTION_ARG_NONE, &arg_no_web_security,
+          "Let the page reach local files and other origins (webPreferences.webSecurity: false)", NULL },
         { "ipc-max-message", 0, 0, G_OPTION_ARG_INT, &arg_ipc_max_message,
           "Largest IPC message in bytes (default 8 MiB)", "BYTES" },
         { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &arg_data_dir, "Website data of the app", "DIR" },
@@ -281,6 +284,7 @@ int main(int argc, char *argv[]) {
                 .preload_source = preload_source,
                 .no_context_isolation = arg_no_context_isolation,
                 .node_mode = arg_node,
+                .no_web_security = arg_no_web_security,
                 .ipc_max_payload = (guint32) arg_ipc_max_message,
                 .console_to_stdout = env_is_true("APPD_RENDERER_CONSOLE"),
                 .developer_extras = env_is_true("APPD_RENDERER_INSPECTOR"),

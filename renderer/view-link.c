@@ -25,6 +25,12 @@ struct ViewLink {
         GPtrArray *pending;          /* PendingCall, View.Call not yet answered */
 };
 
+/* The largest IPC message: the one appd was configured with, which it
+ * hands the window (--ipc-max-message). */
+static guint32 link_ipc_limit(ViewLink *link) {
+        return link->window ? app_window_ipc_limit(link->window) : APPD_IPC_MAX_PAYLOAD;
+}
+
 static void view_link_finish(ViewLink *link, int exit_status) {
         if (link->done)
                 return;
@@ -281,7 +287,7 @@ static int method_Send(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         if (!*channel || strlen(channel) > VIEW_LINK_MAX_CHANNEL)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS,
                                          "Channel must be 1–%d bytes", VIEW_LINK_MAX_CHANNEL);
-        limit = link->window ? app_window_ipc_limit(link->window) : APPD_IPC_MAX_PAYLOAD;
+        limit = link_ipc_limit(link);
         if (size > limit)
                 return sd_bus_error_setf(ret_error, APPD_ERROR_TOO_LARGE,
                                          "Payload of %zu bytes exceeds %u", size, limit);
@@ -335,7 +341,7 @@ static int method_SetOptions(sd_bus_message *m, void *userdata, sd_bus_error *re
         r = sd_bus_message_read_array(m, 'y', &json, &size);
         if (r < 0)
                 return r;
-        if (size > APPD_IPC_MAX_PAYLOAD)
+        if (size > link_ipc_limit(link))
                 return sd_bus_error_setf(ret_error, APPD_ERROR_TOO_LARGE, "Options of %zu bytes", size);
         if (!link->window)
                 return sd_bus_error_set(ret_error, SD_BUS_ERROR_FAILED, "Window is gone");
@@ -386,9 +392,9 @@ static void call_done_cb(GObject *source, GAsyncResult *result, gpointer user_da
                 r = sd_bus_reply_method_errorf(call, APPD_ERROR_FAILED, "%s", error->message);
                 goto out;
         }
-        if (strlen(json) > APPD_IPC_MAX_PAYLOAD) {
-                r = sd_bus_reply_method_errorf(call, APPD_ERROR_TOO_LARGE,
-                                               "Result of %zu bytes exceeds %u", strlen(json), APPD_IPC_MAX_PAYLOAD);
+        if (strlen(json) > link_ipc_limit(link)) {
+                r = sd_bus_reply_method_errorf(call, APPD_ERROR_TOO_LARGE, "Result of %zu bytes exceeds %u",
+                                               strlen(json), link_ipc_limit(link));
                 goto out;
         }
         r = sd_bus_message_new_method_return(call, &reply);
@@ -418,7 +424,7 @@ static int method_Call(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         r = sd_bus_message_read_array(m, 'y', &json, &size);
         if (r < 0)
                 return r;
-        if (size > APPD_IPC_MAX_PAYLOAD)
+        if (size > link_ipc_limit(link))
                 return sd_bus_error_setf(ret_error, APPD_ERROR_TOO_LARGE, "Arguments of %zu bytes", size);
         if (!link->window)
                 return sd_bus_error_set(ret_error, APPD_ERROR_FAILED, "Window is gone");

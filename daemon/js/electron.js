@@ -1000,6 +1000,7 @@
           // As in Electron: sandboxed unless told otherwise or given Node.
           sandbox: flag(prefs.sandbox, !flag(prefs.nodeIntegration, false)),
           devTools: flag(prefs.devTools, true),
+          webSecurity: flag(prefs.webSecurity, true),
         },
       };
       if (placed) {

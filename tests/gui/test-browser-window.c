@@ -86,7 +86,7 @@ static void test_options_applied(void) {
 int main(int argc, char **argv) {
         static const char *const apps[] = {
                 "bw-options", "bw-methods", "bw-state", "bw-close", "bw-webcontents",
-                "bw-navigation", "bw-crash", "bw-errors", "bw-extras",
+                "bw-navigation", "bw-popup", "bw-web-security", "bw-crash", "bw-errors", "bw-extras",
         };
         int r;
 

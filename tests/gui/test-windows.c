@@ -6,6 +6,8 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include "harness.h"
 
@@ -475,6 +477,36 @@ static void test_daemon_stop_leaves_nothing(void) {
         g_assert_true(harness_wait_for(pids_gone, pids, 10000));
 }
 
+/* A daemon killed outright takes its renderers and their web processes
+ * with it, also under a subreaper (as systemd --user is), where orphans
+ * are not reparented to pid 1: the test process is the subreaper here. */
+static void test_daemon_killed_under_subreaper(void) {
+        g_autofree char *demo = g_build_filename(SOURCE_DIR, "examples", "hello", NULL);
+        g_autoptr(GArray) pids = g_array_new(FALSE, FALSE, sizeof(int));
+        g_autoptr(GError) error = NULL;
+        WindowWait wait = { "hello", 0 };
+
+        g_assert_cmpint(prctl(PR_SET_CHILD_SUBREAPER, 1), ==, 0);
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", demo, NULL), ==, 0);
+        g_assert_true(harness_wait_for(window_loaded, &wait, 30000));
+        collect_descendants(atoi(g_subprocess_get_identifier(h->appd)), pids);
+        g_assert_cmpuint(pids->len, >=, 2);
+
+        g_subprocess_force_exit(h->appd);
+        g_assert_true(g_subprocess_wait(h->appd, NULL, &error));
+        g_assert_no_error(error);
+        g_assert_true(harness_wait_for(pids_gone, pids, 10000));
+        /* The orphans came to this process: reap them. */
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+                ;
+        g_assert_cmpint(prctl(PR_SET_CHILD_SUBREAPER, 0), ==, 0);
+        g_object_unref(h->appd);
+        g_unlink(h->log_path);
+        g_free(h->log_path);
+        g_free(h);
+        h = harness_start();
+}
+
 int main(int argc, char **argv) {
         int r;
 
@@ -487,6 +519,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/windows/renderer-killed", test_renderer_killed);
         g_test_add_func("/windows/odd-title", test_odd_title);
         g_test_add_func("/windows/unhandled-invoke-log", test_unhandled_invoke_log);
+        g_test_add_func("/windows/daemon-killed-under-subreaper", test_daemon_killed_under_subreaper);
         g_test_add_func("/windows/daemon-stop-leaves-nothing", test_daemon_stop_leaves_nothing);
         h = harness_start();
         r = g_test_run();

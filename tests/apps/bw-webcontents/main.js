@@ -88,7 +88,10 @@ async function main() {
   await reloaded;
   same(await wc.executeJavaScript('navigator.userAgent'), 'appd-test-agent/1.0', 'navigator.userAgent');
 
-  // History within the page.
+  // History within the page: each step is one did-navigate-in-page with
+  // its own URL, however fast the steps follow each other.
+  const inPageSeen = [];
+  wc.on('did-navigate-in-page', (event, url) => inPageSeen.push(url.slice(url.indexOf('#'))));
   let inPage = waitFor(wc, 'did-navigate-in-page');
   await wc.executeJavaScript('location.hash = "one"; true');
   let [, url, isMainFrame] = await inPage;
@@ -107,6 +110,16 @@ async function main() {
   wc.navigationHistory.goForward();
   [, url] = await inPage;
   check(url.endsWith('#two'), `forward to ${url}`);
+  for (let i = 0; i < 10; i++) {
+    inPage = waitFor(wc, 'did-navigate-in-page');
+    wc.goBack();
+    [, url] = await inPage;
+    check(url.endsWith('#one'), `back ${i} to ${url}`);
+    inPage = waitFor(wc, 'did-navigate-in-page');
+    wc.goForward();
+    [, url] = await inPage;
+    check(url.endsWith('#two'), `forward ${i} to ${url}`);
+  }
   wc.stop();
 
   // Failed loads: Electron's codes, on the event and the promise.
@@ -116,6 +129,14 @@ async function main() {
   const [, code, description, failedURL, isMain] = await failed;
   same([code, description, isMain], [-6, 'ERR_FILE_NOT_FOUND', true], 'did-fail-load');
   check(failedURL.endsWith('/missing.html'), `did-fail-load URL ${failedURL}`);
+
+  // The failed load leaves the page where it was: no navigation.  Events
+  // come in order, so all are in once #three's has come.
+  inPage = waitFor(wc, 'did-navigate-in-page');
+  await wc.executeJavaScript('location.hash = "three"; true');
+  await inPage;
+  same(inPageSeen, ['#one', '#two', '#one', '#two'].concat(...Array(10).fill(['#one', '#two']), '#three'),
+       'did-navigate-in-page URLs');
 
   win.destroy();
 }
