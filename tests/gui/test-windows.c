@@ -504,7 +504,10 @@ static void test_daemon_killed_under_subreaper(void) {
         g_unlink(h->log_path);
         g_free(h->log_path);
         g_free(h);
+        /* appd ended abnormally: the next one restores the demo app. */
         h = harness_start();
+        g_assert_cmpint(harness_appctl(NULL, NULL, "quit", "hello", NULL), ==, 0);
+        g_assert_true(harness_wait_for(app_gone, "hello", 10000));
 }
 
 int main(int argc, char **argv) {
