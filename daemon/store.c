@@ -294,34 +294,29 @@ int store_session_add(Store *s, const char *app_id, const char *path, const char
         return store_step_done(s, st, "record a running app");
 }
 
-int store_session_remove(Store *s, const char *app_id) {
+/* Runs one statement about one app (?1); `what` names it in the log. */
+static int store_exec_app(Store *s, const char *sql, const char *app_id, const char *what) {
         g_autoptr(sqlite3_stmt) st = NULL;
 
-        if (sqlite3_prepare_v2(s->db, "DELETE FROM session WHERE app_id = ?1", -1, &st,
-                               NULL) != SQLITE_OK)
+        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
                 return -EIO;
         sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
-        return store_step_done(s, st, "forget a running app");
+        return store_step_done(s, st, what);
+}
+
+int store_session_remove(Store *s, const char *app_id) {
+        return store_exec_app(s, "DELETE FROM session WHERE app_id = ?1", app_id,
+                              "forget a running app");
 }
 
 int store_session_restoring(Store *s, const char *app_id) {
-        g_autoptr(sqlite3_stmt) st = NULL;
-
-        if (sqlite3_prepare_v2(s->db, "UPDATE session SET restores = restores + 1 WHERE app_id = ?1",
-                               -1, &st, NULL) != SQLITE_OK)
-                return -EIO;
-        sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
-        return store_step_done(s, st, "count a restore");
+        return store_exec_app(s, "UPDATE session SET restores = restores + 1 WHERE app_id = ?1",
+                              app_id, "count a restore");
 }
 
 int store_session_settled(Store *s, const char *app_id) {
-        g_autoptr(sqlite3_stmt) st = NULL;
-
-        if (sqlite3_prepare_v2(s->db, "UPDATE session SET restores = 0 WHERE app_id = ?1", -1,
-                               &st, NULL) != SQLITE_OK)
-                return -EIO;
-        sqlite3_bind_text(st, 1, app_id, -1, SQLITE_TRANSIENT);
-        return store_step_done(s, st, "reset a restore count");
+        return store_exec_app(s, "UPDATE session SET restores = 0 WHERE app_id = ?1", app_id,
+                              "reset a restore count");
 }
 
 int store_session_clear(Store *s) {

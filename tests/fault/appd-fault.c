@@ -54,7 +54,7 @@ static gboolean open_windows_app(sd_bus *bus, FaultPhase *p, const char *name,
                 fault_note(p, "cannot open %s: %s", name, error_name);
                 return FALSE;
         }
-        if (!fault_wait_for(windows_loaded_cb, &w, FAULT_EVENT_MS)) {
+        if (!harness_wait_for(windows_loaded_cb, &w, FAULT_EVENT_MS)) {
                 fault_note(p, "%s did not show %u loaded windows", name, windows);
                 return FALSE;
         }
@@ -128,7 +128,7 @@ void fault_phase_renderer_kills(Fault *f, FaultPhase *p) {
                 int target;
                 gboolean ok = TRUE;
 
-                if (!fault_wait_for(renderer_running_cb, &w, FAULT_EVENT_MS) || fault_daemon_lost(d, p))
+                if (!harness_wait_for(renderer_running_cb, &w, FAULT_EVENT_MS) || fault_daemon_lost(d, p))
                         break;
                 renderer = fault_window_renderer_pid(bus, window);
                 if (web) {
@@ -150,7 +150,7 @@ void fault_phase_renderer_kills(Fault *f, FaultPhase *p) {
                 p->injected++;
 
                 /* The page is back when the app saw it load again. */
-                if (!fault_wait_for(gen_grew_cb, &w, FAULT_EVENT_MS)) {
+                if (!harness_wait_for(gen_grew_cb, &w, FAULT_EVENT_MS)) {
                         fault_note(p, "round %u: window %u did not load again after its %s was "
                                       "killed", i, window, web ? "web process" : "renderer");
                         ok = FALSE;
@@ -396,7 +396,7 @@ static guint check_restore(sd_bus *bus, FaultDaemon *d, FaultPhase *p, guint kil
         guint lost = 0;
 
         /* One deadline for all: they come back together or not at all. */
-        (void) fault_wait_for(all_running_cb, &rw, FAULT_EVENT_MS);
+        (void) harness_wait_for(all_running_cb, &rw, FAULT_EVENT_MS);
         for (const char *const *a = running; *a; a++) {
                 g_autofree char *state = fault_app_state(bus, *a);
                 g_autofree char *log = NULL;
@@ -512,7 +512,7 @@ void fault_phase_daemon_kills(Fault *f, FaultPhase *p) {
                 if (k == kills) {
                         /* No more kills: let the window come for the last check. */
                         LineWait lw = { lines_path, lines_at_kill };
-                        (void) fault_wait_for(start_line_cb, &lw, FAULT_EVENT_MS);
+                        (void) harness_wait_for(start_line_cb, &lw, FAULT_EVENT_MS);
                 } else {
                         /* The fault: SIGKILL at a moment the seed decides. */
                         delay_ms = (guint) g_rand_int_range(f->rand, 0, 3000);
@@ -572,21 +572,6 @@ void fault_phase_daemon_kills(Fault *f, FaultPhase *p) {
 }
 
 /* ---- main */
-
-/* Removes the run's scratch folder: only what this run made is in it. */
-static void remove_tree(const char *path) {
-        g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-        const char *name;
-
-        while (dir && (name = g_dir_read_name(dir))) {
-                g_autofree char *child = g_build_filename(path, name, NULL);
-                if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-                        remove_tree(child);
-                else
-                        g_unlink(child);
-        }
-        g_rmdir(path);
-}
 
 static void print_table(FaultPhase *phases, guint n, double total) {
         guint injected = 0, survived = 0, lost = 0;
@@ -675,7 +660,8 @@ int main(int argc, char **argv) {
                 if (phases[i].notes)
                         g_string_free(phases[i].notes, TRUE);
         g_rand_free(f.rand);
-        remove_tree(f.tmp);
+        /* Only what this run made is in it. */
+        harness_remove_tree(f.tmp);
         g_free(f.tmp);
         return failed ? 1 : 0;
 }

@@ -532,7 +532,7 @@ void fault_phase_bus_fuzz(Fault *f, FaultPhase *p) {
                 p->lost++;
                 goto out;
         }
-        if (!fault_wait_for(two_windows_cb, &z, FAULT_EVENT_MS)) {
+        if (!harness_wait_for(two_windows_cb, &z, FAULT_EVENT_MS)) {
                 fault_note(p, "%s did not show its two windows", SURVIVOR);
                 p->lost++;
                 goto out;

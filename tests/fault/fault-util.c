@@ -31,17 +31,6 @@ void fault_phase_print(const FaultPhase *p) {
         g_print("%s\n", p->fatal ? " (the daemon died)" : "");
 }
 
-gboolean fault_wait_for(gboolean (*cond)(gpointer), gpointer data, guint timeout_ms) {
-        gint64 end = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
-
-        while (!cond(data)) {
-                if (g_get_monotonic_time() > end)
-                        return FALSE;
-                g_usleep(20 * 1000);
-        }
-        return TRUE;
-}
-
 /* ---- the daemon */
 
 sd_bus *fault_bus_open(void) {
@@ -105,7 +94,7 @@ FaultDaemon *fault_daemon_start(Fault *f, const char *state_home, const char *co
         if (!d->proc)
                 g_error("cannot start %s: %s", APPD_BIN, error->message);
         d->pid = atoi(g_subprocess_get_identifier(d->proc));
-        if (!fault_wait_for(daemon_up_cb, &w, FAULT_START_MS) || !fault_daemon_alive(d)) {
+        if (!harness_wait_for(daemon_up_cb, &w, FAULT_START_MS) || !fault_daemon_alive(d)) {
                 fault_daemon_print_log(d, "appd did not come up");
                 if (fault_daemon_alive(d))
                         fault_daemon_kill(d);
@@ -274,7 +263,7 @@ static gboolean app_is_cb(gpointer data) {
 
 gboolean fault_wait_app(sd_bus *bus, const char *app_id, gboolean running, guint timeout_ms) {
         AppWait w = { bus, app_id, running };
-        return fault_wait_for(app_is_cb, &w, timeout_ms);
+        return harness_wait_for(app_is_cb, &w, timeout_ms);
 }
 
 int fault_title_gen(const char *title) {
@@ -330,7 +319,7 @@ gboolean fault_probe_app(sd_bus *bus, const char *app_id, FaultPhase *p) {
                 sd_bus_error_free(&error);
                 return FALSE;
         }
-        if (!fault_wait_for(new_window_loaded_cb, &w, FAULT_EVENT_MS)) {
+        if (!harness_wait_for(new_window_loaded_cb, &w, FAULT_EVENT_MS)) {
                 fault_note(p, "%s did not replace a closed window within %d s", app_id,
                            FAULT_EVENT_MS / 1000);
                 return FALSE;
@@ -359,7 +348,7 @@ guint fault_check_leftovers(FaultDaemon *d, FaultPhase *p, const char *when) {
         g_autoptr(GArray) left = NULL;
         g_autoptr(GString) names = g_string_new(NULL);
 
-        if (fault_wait_for(tagged_gone_cb, &w, FAULT_EVENT_MS))
+        if (harness_wait_for(tagged_gone_cb, &w, FAULT_EVENT_MS))
                 return 0;
         left = fault_tagged_pids(d->tag, d->pid);
         for (guint i = 0; i < left->len; i++) {

@@ -77,8 +77,6 @@ gboolean fault_window_bounds(sd_bus *bus, guint id, int ret[4]);
 /* Waits for the app to be listed as running (TRUE) or not listed (FALSE). */
 gboolean fault_wait_app(sd_bus *bus, const char *app_id, gboolean running, guint timeout_ms);
 
-/* Polls cond every 20 ms until it holds or timeout_ms passes. */
-gboolean fault_wait_for(gboolean (*cond)(gpointer), gpointer data, guint timeout_ms);
 
 /* Processes (not zombies) whose environment carries APPD_FAULT_TAG=tag,
  * the daemon itself left out: GArray of int pids. */
