@@ -27,5 +27,5 @@ window.addEventListener('DOMContentLoaded', () => {
   const smoke = new URLSearchParams(location.search).get('smoke') === '1';
   measure(kinds, { sizes, smoke }).then(
     (figures) => ipcRenderer.send('results', JSON.stringify(figures)),
-    (err) => ipcRenderer.send('results', JSON.stringify({ error: String(err && err.stack) })));
+    (err) => ipcRenderer.send('results', JSON.stringify({ error: `${err}\n${err && err.stack}` })));
 });
