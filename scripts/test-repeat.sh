@@ -38,7 +38,7 @@ while [ "$i" -le "$runs" ]; do
         passed=$((passed + 1))
         result=passed
     else
-        result="FAILED ($(grep -E '^ +[0-9]+ - ' "$logs/run-$i.log" | sed 's/^ *[0-9]* - //' | tr '\n' ' '))"
+        result="FAILED ($(grep -E '^[[:space:]]+[0-9]+ - ' "$logs/run-$i.log" | sed 's/^[[:space:]]*[0-9]* - //' | tr '\n' ' '))"
     fi
     echo "run $i of $runs${stress:+ (stress-ng --cpu $(nproc))}: $result in $(($(date +%s) - start)) s"
     i=$((i + 1))
