@@ -56,6 +56,18 @@ if ! "$appctl" list >/dev/null 2>&1; then
     done
 fi
 
+# An appd that ended abnormally with the demo open starts it again
+# (session restore); this demo opens its own.
+if "$appctl" quit hello >/dev/null 2>&1; then
+    echo "demo: hello was already running (restored after appd ended); quitting it first"
+    i=0
+    while "$appctl" list | awk '$1 == "hello" { found = 1 } END { exit !found }'; do
+        i=$((i + 1))
+        [ $i -lt 200 ] || { echo "demo: hello did not quit" >&2; exit 1; }
+        sleep 0.05
+    done
+fi
+
 if [ -z "$headless" ]; then
     echo "demo: opening $demo; close its window to end the demo"
     "$appctl" open --wait "$demo"
