@@ -53,6 +53,9 @@
 #define CONSOLE_MAX_PER_SECOND 100
 /* A will-navigate nobody answers goes ahead, as with no listener. */
 #define DECISION_TIMEOUT_S  10
+/* How long a back/forward step may take before the URL WebKit shows is
+ * believed again. */
+#define IN_PAGE_STEP_TIMEOUT_S 5
 
 typedef struct {
         int x, y, width, height;
@@ -68,10 +71,12 @@ struct _AppWindow {
         gboolean unresponsive;
         gint64 ping_sent;        /* watchdog ping awaiting its answer, or 0 */
         guint watchdog_id;
-        /* Same-document navigations: a step through history WebKit is
-         * still taking, the URLs seen and not yet reported (in order),
-         * and the URL the daemon was told last for this document. */
-        gboolean in_page_pending;
+        /* Same-document navigations: the URL a back/forward step asked
+         * for and not reached yet (with its time limit), the URLs seen and
+         * not yet reported (in order), and the URL the daemon was told
+         * last for this document. */
+        char *in_page_step;
+        guint in_page_step_timeout;
         GQueue in_page_queue;
         guint in_page_idle;
         char *in_page_reported;
@@ -1815,13 +1820,9 @@ static char *uri_document(const char *uri) {
         return hash ? g_strndup(uri, hash - uri) : g_strdup(uri ? uri : "");
 }
 
-/* Reports the same-document navigations seen so far, each once.  WebKit
- * shows some URLs no navigation ended at: a history step's target while
- * it is pending, and the committed URL again when the step's pending
- * state is dropped before the page has moved (seen under load: forward
- * from #one shows #two, then #one with loading over, then #two), or
- * after a failed load.  Those repeat the URL reported last, and a real
- * same-document navigation always changes it. */
+/* Reports the same-document navigations seen so far, each once.  A URL
+ * equal to the one reported last is no navigation: a failed load puts the
+ * committed URL back. */
 static void in_page_flush(AppWindow *self) {
         char *uri;
 
@@ -1853,49 +1854,92 @@ static void in_page_queue(AppWindow *self, const char *uri) {
                 self->in_page_idle = g_idle_add(in_page_idle_cb, self);
 }
 
+static void in_page_step_end(AppWindow *self) {
+        g_clear_pointer(&self->in_page_step, g_free);
+        g_clear_handle_id(&self->in_page_step_timeout, g_source_remove);
+}
+
+/* Called whenever the view's URI, its loading state or its back/forward
+ * list changes.  WebKit's URI goes through states no navigation ends at,
+ * in an order that depends on timing: a history step shows its target as
+ * soon as it is asked for (the list still at the old entry), then, when
+ * the web process takes the step, may show the old URL again with loading
+ * over before the target.  What the history list says does not go back
+ * and forth: a same-document navigation is the view's URI once the list's
+ * current entry has it too (a fragment, pushState and replaceState change
+ * both, in either order: the list's "changed" checks again), and while a
+ * history step is under way, only its target. */
+static void in_page_check(AppWindow *self) {
+        WebKitBackForwardListItem *current;
+        const char *uri = webkit_web_view_get_uri(self->view);
+
+        /* A back/forward step between two entries of one document counts
+         * as loading, though no load happens; a real load reports
+         * did-navigate when it commits. */
+        if (!uri || !*uri || webkit_web_view_is_loading(self->view))
+                return;
+        current = webkit_back_forward_list_get_current_item(webkit_web_view_get_back_forward_list(self->view));
+        if (current && g_strcmp0(webkit_back_forward_list_item_get_uri(current), uri) != 0)
+                return;
+        if (self->in_page_step) {
+                if (!g_str_equal(uri, self->in_page_step))
+                        return;
+                in_page_step_end(self);
+        }
+        in_page_queue(self, uri);
+}
+
+static gboolean in_page_step_timeout_cb(gpointer user_data) {
+        AppWindow *self = user_data;
+
+        /* A step WebKit dropped (a stop, a newer step it replaced) ends
+         * nowhere: whatever the view and its history agree on stands. */
+        self->in_page_step_timeout = 0;
+        in_page_step_end(self);
+        in_page_check(self);
+        return G_SOURCE_REMOVE;
+}
+
+/* A back/forward step to `item` was asked for. */
+static void in_page_step_begin(AppWindow *self, WebKitBackForwardListItem *item) {
+        in_page_step_end(self);
+        if (!item)
+                return;
+        self->in_page_step = g_strdup(webkit_back_forward_list_item_get_uri(item));
+        self->in_page_step_timeout = g_timeout_add_seconds(IN_PAGE_STEP_TIMEOUT_S, in_page_step_timeout_cb, self);
+}
+
 static void view_navigated_cb(WebKitWebView *view, WebKitLoadEvent load_event, AppWindow *self) {
         const char *uri;
 
+        /* A step that turned out to be a load of another document, or
+         * that a load replaced, is over: did-navigate tells the rest. */
+        if (load_event == WEBKIT_LOAD_STARTED)
+                in_page_step_end(self);
         if (load_event != WEBKIT_LOAD_COMMITTED)
                 return;
         /* What happened in the old document is told before the new one. */
         in_page_flush(self);
+        in_page_step_end(self);
         uri = webkit_web_view_get_uri(view);
         g_free(self->committed_uri);
         self->committed_uri = uri_document(uri);
         g_free(self->in_page_reported);
         self->in_page_reported = g_strdup(uri);
-        self->in_page_pending = FALSE;
         navigate_event_emit(self, "did-navigate", uri);
 }
 
 static void view_uri_cb(WebKitWebView *view, GParamSpec *pspec, AppWindow *self) {
-        /* A URI change outside a load is a same-document navigation:
-         * fragment, pushState, replaceState. */
-        const char *uri = webkit_web_view_get_uri(view);
-        g_autofree char *document = uri_document(uri);
-
-        if (!uri || !*uri)
-                return;
-        /* WebKit counts a back/forward step between two entries of one
-         * document as loading, though no load happens: same document
-         * means in-page whatever is_loading says. */
-        if (!webkit_web_view_is_loading(view))
-                in_page_queue(self, uri);
-        else if (g_strcmp0(document, self->committed_uri) == 0)
-                /* The back/forward list has moved only once WebKit says
-                 * the step is done. */
-                self->in_page_pending = TRUE;
+        in_page_check(self);
 }
 
 static void view_loading_cb(WebKitWebView *view, GParamSpec *pspec, AppWindow *self) {
-        const char *uri = webkit_web_view_get_uri(view);
+        in_page_check(self);
+}
 
-        if (self->in_page_pending && !webkit_web_view_is_loading(view)) {
-                self->in_page_pending = FALSE;
-                if (uri && *uri)
-                        in_page_queue(self, uri);
-        }
+static void view_history_cb(WebKitBackForwardList *list, WebKitBackForwardListItem *added, GList *removed,
+                            AppWindow *self) {
+        in_page_check(self);
 }
 
 static void held_decision_free(HeldDecision *held) {
@@ -2305,11 +2349,16 @@ void app_window_call(AppWindow *self, const char *method, JsonArray *args, GCanc
         if (g_str_equal(method, "go-back") || g_str_equal(method, "go-forward")) {
                 gboolean back = g_str_equal(method, "go-back");
 
+                WebKitBackForwardList *list = webkit_web_view_get_back_forward_list(self->view);
+
                 /* Back/forward navigations are never held, so no flag. */
-                if (back && webkit_web_view_can_go_back(self->view))
+                if (back && webkit_web_view_can_go_back(self->view)) {
+                        in_page_step_begin(self, webkit_back_forward_list_get_back_item(list));
                         webkit_web_view_go_back(self->view);
-                else if (!back && webkit_web_view_can_go_forward(self->view))
+                } else if (!back && webkit_web_view_can_go_forward(self->view)) {
+                        in_page_step_begin(self, webkit_back_forward_list_get_forward_item(list));
                         webkit_web_view_go_forward(self->view);
+                }
                 RETURN_NULL();
         }
         if (g_str_equal(method, "execute-javascript")) {
@@ -2508,6 +2557,7 @@ static void app_window_dispose(GObject *object) {
         g_clear_object(&self->icon);
         g_clear_pointer(&self->committed_uri, g_free);
         g_clear_handle_id(&self->in_page_idle, g_source_remove);
+        in_page_step_end(self);
         g_queue_clear_full(&self->in_page_queue, g_free);
         g_clear_pointer(&self->in_page_reported, g_free);
         g_clear_pointer(&self->node_mode, g_free);
@@ -2658,6 +2708,8 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         g_signal_connect_object(self->view, "load-changed", G_CALLBACK(view_navigated_cb), self, 0);
         g_signal_connect_object(self->view, "notify::uri", G_CALLBACK(view_uri_cb), self, 0);
         g_signal_connect_object(self->view, "notify::is-loading", G_CALLBACK(view_loading_cb), self, 0);
+        g_signal_connect_object(webkit_web_view_get_back_forward_list(self->view), "changed",
+                                G_CALLBACK(view_history_cb), self, 0);
         g_signal_connect_object(self->view, "decide-policy", G_CALLBACK(view_decide_policy_cb), self, 0);
         g_signal_connect_object(self->view, "create", G_CALLBACK(view_create_cb), self, 0);
         g_signal_connect_object(self->view, "user-message-received", G_CALLBACK(view_user_message_cb), self, 0);

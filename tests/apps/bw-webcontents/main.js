@@ -135,7 +135,14 @@ async function main() {
   inPage = waitFor(wc, 'did-navigate-in-page');
   await wc.executeJavaScript('location.hash = "three"; true');
   await inPage;
-  same(inPageSeen, ['#one', '#two', '#one', '#two'].concat(...Array(10).fill(['#one', '#two']), '#three'),
+  // The page's own history changes are told as they come.
+  inPage = waitFor(wc, 'did-navigate-in-page');
+  await wc.executeJavaScript('history.pushState(null, "", "#four"); true');
+  await inPage;
+  inPage = waitFor(wc, 'did-navigate-in-page');
+  await wc.executeJavaScript('history.replaceState(null, "", "#five"); true');
+  await inPage;
+  same(inPageSeen, ['#one', '#two', '#one', '#two'].concat(...Array(10).fill(['#one', '#two']), '#three', '#four', '#five'),
        'did-navigate-in-page URLs');
 
   win.destroy();
