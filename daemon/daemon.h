@@ -100,7 +100,7 @@ struct Window {
  * least that page invokes awaiting the main script's answer may hold, in
  * bytes (windows.c: window_max_request_bytes()). */
 #define WINDOW_MAX_CALLS 256
-#define WINDOW_MAX_REQUEST_BYTES (64u * 1024 * 1024)
+#define WINDOW_MAX_REQUEST_BYTES (256u * 1024 * 1024)
 
 /* apps.c */
 int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret);

@@ -291,9 +291,10 @@ static size_t ipc_request_cost(const char *channel, size_t size) {
         return size + strlen(channel) + 512;
 }
 
-/* Waiting calls may hold this much per window: the larger of 64 MiB and
+/* Waiting calls may hold this much per window: the larger of 256 MiB and
  * four of the largest messages, so calls many at a time, as pages make
- * them with Promise.all, never meet it. */
+ * them with Promise.all (64 of a megabyte each in bench/ipc.py), never
+ * meet it. */
 static size_t window_max_request_bytes(Window *w) {
         return MAX((size_t) WINDOW_MAX_REQUEST_BYTES, 4 * (size_t) w->daemon->ipc_max_payload);
 }

@@ -235,7 +235,7 @@ int main(int argc, char **argv) {
                 slow = frame(json->str);
                 g_string_free(json, TRUE);
         }
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 300; i++) {
                 sd_bus_message *m = NULL;
                 GBytes *f = slow;
 
@@ -246,7 +246,7 @@ int main(int argc, char **argv) {
                 sd_bus_call_async(bus, NULL, m, invoke_done_cb, counts, 30 * 1000 * 1000);
                 sd_bus_message_unref(m);
         }
-        while (counts[0] + counts[1] + counts[2] < 100) {
+        while (counts[0] + counts[1] + counts[2] < 300) {
                 r = sd_bus_process(bus, NULL);
                 if (r < 0)
                         break;

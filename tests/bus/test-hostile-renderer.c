@@ -71,10 +71,10 @@ static void test_hostile_renderer(void) {
                                  "\"message\":\"Neither Node.js nor the remote module is enabled");
                 assert_line(log, "internal-invoke: [{\"ok\":false,\"error\":{\"name\":\"Error\","
                                  "\"message\":\"Malformed request");
-                /* What waiting calls hold is bounded at 64 MiB a window,
+                /* What waiting calls hold is bounded at 256 MiB a window,
                  * each counted as its payload, channel and 512 bytes:
-                 * 67108864 / (1048584 + 4 + 512) = 63 of 100. */
-                assert_line(log, "invokes: 63 answered, 37 too-many, 0 other");
+                 * 268435456 / (1048584 + 4 + 512) = 255 of 300. */
+                assert_line(log, "invokes: 255 answered, 45 too-many, 0 other");
                 assert_line(log, "page-link-ready: org.freedesktop.DBus.Error.UnknownMethod");
                 assert_line(log, "page-link-hello: ok");
                 assert_line(log, "page-link-oldest: closed");

@@ -4,7 +4,7 @@ const { app, BrowserWindow } = require('electron');
 const { fail, deadline, check, same, waitFor } = require('../lib/checks.js');
 const path = require('path');
 
-deadline(10000);
+deadline(30000);
 app.on('window-all-closed', () => {});
 
 async function main() {

@@ -47,16 +47,16 @@ async function run() {
   expect(answered === 2000, `${answered} of 2000 parallel invokes answered: ${many.find((r) => r.status === 'rejected')?.reason}`);
 
   // What waiting calls hold is bounded in bytes: calls that are never
-  // answered, a megabyte each, are refused once they hold 64 MiB.
-  const held = Array.from({ length: 100 }, () => ipcRenderer.invoke('hold', new Uint8Array(Math.min(LIMIT - 1024, 1 << 20))));
+  // answered, a megabyte each, are refused once they hold 256 MiB.
+  const held = Array.from({ length: 300 }, () => ipcRenderer.invoke('hold', new Uint8Array(Math.min(LIMIT - 1024, 1 << 20))));
   const refusals = [];
   held.forEach((p) => p.catch((err) => refusals.push(err.message)));
   // Every call is either held by the main script or refused.
   let heldCount = 0;
-  while ((heldCount = await ipcRenderer.invoke('held-count')) + refusals.length < 100)
+  while ((heldCount = await ipcRenderer.invoke('held-count')) + refusals.length < 300)
     await new Promise((resolve) => setTimeout(resolve, 20));
-  expect(heldCount + refusals.length === 100, `${heldCount} held and ${refusals.length} refused of 100`);
-  expect(heldCount >= 32 && heldCount < 100, `${heldCount} of 100 unanswered 1 MiB invokes held`);
+  expect(heldCount + refusals.length === 300, `${heldCount} held and ${refusals.length} refused of 300`);
+  expect(heldCount >= 128 && heldCount < 300, `${heldCount} of 300 unanswered 1 MiB invokes held`);
   expect(refusals.every((m) => /IPC calls waiting for an answer hold more than \d+ bytes/.test(m)),
          `refusal: ${refusals[0]}`);
 

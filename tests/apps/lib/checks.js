@@ -22,7 +22,7 @@ function same(got, want, what) {
 }
 
 // Resolves with the event's arguments; rejects when it does not come.
-function waitFor(emitter, name, ms = 3000) {
+function waitFor(emitter, name, ms = 10000) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       emitter.removeListener(name, on);
