@@ -15,8 +15,13 @@ app.whenReady().then(() => {
     if (windowId !== win.id) return fail(`window ${windowId}'s message reached window ${win.id}`);
     hellos++;
   });
-  // Slow on purpose: the renderer sends more than may wait at once.
-  ipcMain.handle('slow', () => new Promise((resolve) => setTimeout(() => resolve('late'), 1500)));
+  // Held on purpose: the renderer sends more than may wait at once, then
+  // 'release' once appd has taken or refused every one of them.
+  const held = [];
+  ipcMain.handle('slow', () => new Promise((resolve) => held.push(resolve)));
+  ipcMain.on('release', () => {
+    for (const resolve of held.splice(0)) resolve('late');
+  });
   // The same message on a page link of this window (Host.OpenPageLink).
   let linkHellos = 0;
   ipcMain.on('from-page-link', (event, tag, windowId) => {
