@@ -1,13 +1,14 @@
-/* Running apps: each app's main script runs in its own Worker of the
- * embedded Node runtime; this file turns what the script asks for into
- * windows and what happens to them into events for the script. */
+/* Running apps: each app's main script runs in a process of its own
+ * (app-process.c); this file turns what the script asks for into windows
+ * and what happens to them into events for the script.  An app names its
+ * windows by its own ids (Window.app_window_id); the daemon's ids are
+ * never seen by it. */
 #include "daemon.h"
 
 #include <errno.h>
 
 #include "appd-protocol.h"
 #include "events.h"
-#include "js/js-runtime.h"
 
 #define APP_LOG(a, level, ...) \
         g_log_structured(G_LOG_DOMAIN, level, "APPD_APP", (a)->id, "MESSAGE", __VA_ARGS__)
@@ -29,6 +30,7 @@ void app_free(App *a) {
                 return;
         if (a->settle_timer)
                 g_source_remove(a->settle_timer);
+        app_process_free(a->process);
         a->slot = sd_bus_slot_unref(a->slot);
         g_list_free(a->windows);
         g_free(a->id);
@@ -46,7 +48,7 @@ void app_post_event(App *a, const char *json) {
 
         if (a->script_ended)
                 return;
-        r = js_app_post(a->id, json);
+        r = app_process_post(a->process, json);
         if (r < 0)
                 APP_LOG(a, G_LOG_LEVEL_WARNING, "Cannot deliver an event to %s: %s", a->id,
                         g_strerror(-r));
@@ -101,12 +103,30 @@ static gint64 member_int(JsonObject *o, const char *key) {
         return json_node_get_int(n);
 }
 
+Window *app_window_find(App *a, gint64 app_window_id) {
+        for (GList *l = a->windows; l; l = l->next) {
+                Window *w = l->data;
+                if (w->app_window_id == app_window_id)
+                        return w;
+        }
+        return NULL;
+}
+
+int app_post_ipc(App *a, guint app_window_id, const char *kind, gint64 req,
+                 const char *channel, const void *payload, size_t size) {
+        if (a->script_ended)
+                return -ESRCH;
+        return app_process_post_ipc(a->process, app_window_id, kind, req, channel, payload,
+                                    size);
+}
+
 static Window *app_window(App *a, JsonObject *o, const char *op) {
         gint64 id = member_int(o, "id");
-        Window *w = id > 0 && id <= G_MAXUINT ? window_find(a->daemon, (guint) id) : NULL;
+        /* An app names only its own windows: its ids mean nothing
+         * elsewhere. */
+        Window *w = id > 0 ? app_window_find(a, id) : NULL;
 
-        /* An app names only its own windows. */
-        if (!w || w->app != a) {
+        if (!w) {
                 g_autofree char *msg = g_strdup_printf("%s: no window %" G_GINT64_FORMAT, op, id);
                 app_post_error(a, 0, msg);
                 return NULL;
@@ -175,7 +195,8 @@ static void app_handle_message(App *a, JsonObject *o, GBytes *payload) {
                 int r;
 
                 if (!channel || !payload) {
-                        app_post_error(a, w->id, "send: channel and payload are required");
+                        app_post_error(a, w->app_window_id,
+                                       "send: channel and payload are required");
                         return;
                 }
                 r = window_send(w, channel, g_bytes_get_data(payload, NULL),
@@ -186,7 +207,7 @@ static void app_handle_message(App *a, JsonObject *o, GBytes *payload) {
                                 r == -E2BIG    ? "message too large"
                                 : r == -EILSEQ ? "the channel name has characters D-Bus cannot carry"
                                                : "too many messages waiting");
-                        app_post_error(a, w->id, msg);
+                        app_post_error(a, w->app_window_id, msg);
                 }
         } else if (g_str_equal(op, "invoke-reply") || g_str_equal(op, "send-sync-reply")) {
                 JsonNode *ok = json_object_get_member(o, "ok");
@@ -207,18 +228,17 @@ static void app_handle_message(App *a, JsonObject *o, GBytes *payload) {
                 window_handle_op(w, op, o);
 }
 
-/* --- js runtime callbacks, on the main thread */
+/* --- the app process's callbacks */
 
-static void app_message_cb(const char *app_id, const char *json, const void *payload,
+static void app_message_cb(AppProcess *p, const char *json, const void *payload,
                            size_t payload_size, gpointer user_data) {
-        Daemon *d = user_data;
-        App *a = app_find(d, app_id);
+        App *a = user_data;
         g_autoptr(GBytes) bytes = payload ? g_bytes_new(payload, payload_size) : NULL;
         g_autoptr(JsonParser) parser = json_parser_new();
         g_autoptr(GError) error = NULL;
         JsonNode *root;
 
-        if (!a || a->script_ended)
+        if (a->script_ended)
                 return;
         if (!json_parser_load_from_data(parser, json, -1, &error)) {
                 APP_LOG(a, G_LOG_LEVEL_WARNING, "Malformed message from %s: %s", a->id,
@@ -231,7 +251,8 @@ static void app_message_cb(const char *app_id, const char *json, const void *pay
         app_handle_message(a, json_node_get_object(root), bytes);
 }
 
-static void app_output_cb(const char *app_id, int stream, const char *text, gpointer user_data) {
+static void app_output_cb(AppProcess *p, int stream, const char *text, gpointer user_data) {
+        const char *app_id = ((App *) user_data)->id;
         g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
 
         for (char **l = lines; *l; l++) {
@@ -245,13 +266,12 @@ static void app_output_cb(const char *app_id, int stream, const char *text, gpoi
         }
 }
 
-static void app_exited_cb(const char *app_id, int exit_code, const char *reason,
+static void app_exited_cb(AppProcess *p, int exit_code, const char *reason,
                           const char *message, gpointer user_data) {
-        Daemon *d = user_data;
-        App *a = app_find(d, app_id);
+        App *a = user_data;
         GList *windows;
 
-        if (!a || a->script_ended)
+        if (a->script_ended)
                 return;
         a->script_ended = TRUE;
         a->exit_code = exit_code;
@@ -266,20 +286,14 @@ static void app_exited_cb(const char *app_id, int exit_code, const char *reason,
         app_maybe_finish(a);
 }
 
-void apps_start_runtime(Daemon *d) {
-        static const JsRuntimeCallbacks callbacks = {
-                .app_message = app_message_cb,
-                .app_output = app_output_cb,
-                .app_exited = app_exited_cb,
-        };
-        int r = js_runtime_start(NULL, &callbacks, d);
-        if (r < 0)
-                g_error("Cannot start the JavaScript runtime: %s", g_strerror(-r));
-}
-
 int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret) {
+        static const AppProcessCallbacks callbacks = {
+                .message = app_message_cb,
+                .output = app_output_cb,
+                .exited = app_exited_cb,
+        };
         g_autofree char *user_data = NULL, *states = NULL;
-        JsAppSpec spec = { 0 };
+        AppProcessSpec spec = { 0 };
         App *a;
         int r;
 
@@ -315,7 +329,7 @@ int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret) 
          * knows its bounds as it is constructed. */
         if (store_window_states_json(d->store, a->id, &states) >= 0)
                 spec.window_states_json = states;
-        r = js_app_start(&spec);
+        r = app_process_start(d->app_process_path, &spec, &callbacks, a, &a->process);
         if (r < 0) {
                 app_free(a);
                 return r;
@@ -352,7 +366,7 @@ int app_kill(App *a) {
         if (a->script_ended)
                 return -ESRCH;
         app_set_state(a, APP_QUITTING);
-        return js_app_kill(a->id);
+        return app_process_kill(a->process);
 }
 
 static gboolean app_settled_cb(gpointer user_data) {

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 #include <systemd/sd-bus.h>
 
+#include "app-process.h"
 #include "package.h"
 #include "store.h"
 #include "supervisor.h"
@@ -20,6 +21,8 @@ typedef struct {
         GHashTable *apps;        /* id → App* (owned) */
         GHashTable *windows;     /* id → Window* (owned) */
         char *renderer_path;
+        char *app_process_path;  /* appd-app */
+        guint next_window_id;
         char *data_dir;          /* $XDG_DATA_HOME/appd */
         char *cache_dir;         /* $XDG_CACHE_HOME/appd */
         char *config_home;       /* $XDG_CONFIG_HOME */
@@ -46,7 +49,8 @@ struct App {
         int exit_code;
         char *exit_reason;
         char *exit_message;
-        gboolean script_ended;   /* the Worker is gone */
+        AppProcess *process;     /* runs the main script; NULL only while opening */
+        gboolean script_ended;   /* its process is gone */
         guint settle_timer;      /* a restored app: until it counts as settled */
         sd_bus_slot *slot;
         GList *windows;          /* Window*, not owned */
@@ -54,7 +58,8 @@ struct App {
 
 struct Window {
         Daemon *daemon;
-        guint id;
+        guint id;                /* the daemon's: on the bus, for renderers */
+        guint app_window_id;     /* the app's (BrowserWindow.id): in its messages */
         char id_text[16];
         App *app;                /* NULL once the app is gone */
         char *object_path;
@@ -78,7 +83,7 @@ struct Window {
         StoreWindowState saved_state; /* as last written under state_key */
         gboolean state_saved;
         JsonObject *options;     /* window options as last set, for (re)spawning */
-        guint parent_id;         /* parent window (same app), or 0 */
+        guint parent_id;         /* parent window (same app; the app's id), or 0 */
 
         /* The renderer link. */
         Renderer *renderer;
@@ -108,16 +113,24 @@ App *app_find(Daemon *d, const char *id);
 int app_quit(App *a);
 int app_kill(App *a);
 void app_free(App *a);
-void apps_start_runtime(Daemon *d);
 /* Starts the apps that were running when the previous appd ended
  * abnormally (what the session table still lists). */
 void apps_restore_session(Daemon *d);
 void app_window_gone(App *a, Window *w);
 /* Post a daemon event to an app's script; drops it if the app is gone. */
 void app_post_event(App *a, const char *json);
+/* IPC from a page of the app's window (the app's id for it); -ESRCH when
+ * the app is gone, else as app_process_post_ipc(). */
+int app_post_ipc(App *a, guint app_window_id, const char *kind, gint64 req,
+                 const char *channel, const void *payload, size_t size);
+/* The app's window with the app's id `app_window_id`, or NULL. */
+Window *app_window_find(App *a, gint64 app_window_id);
 
 /* windows.c */
-int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret_error);
+/* A window for `app`, named `app_window_id` by the app; the daemon gives
+ * it an id of its own. */
+int window_create(Daemon *d, App *app, guint app_window_id, JsonObject *options,
+                  char **ret_error);
 Window *window_find(Daemon *d, guint id);
 void window_load_url(Window *w, const char *url);
 void window_set_title(Window *w, const char *title);

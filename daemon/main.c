@@ -1,6 +1,7 @@
-/* appd: one daemon per user session that runs every Electron-style app's
- * main script and holds every window.  See README.md for the process
- * model. */
+/* appd: one daemon per user session that supervises every Electron-style
+ * app and holds every window.  Each app's main script runs in its own
+ * process (appd-app), each window's page in its own renderer; appd runs no
+ * JavaScript.  See README.md for the process model. */
 #include "daemon.h"
 
 #include <errno.h>
@@ -11,30 +12,34 @@
 
 #include "appd-protocol.h"
 #include "bus-source.h"
-#include "js/js-runtime.h"
 
 #ifndef APPD_RENDERER_PATH
 #define APPD_RENDERER_PATH "/usr/libexec/appd/appd-renderer"
+#endif
+#ifndef APPD_APP_PROGRAM
+#define APPD_APP_PROGRAM "/usr/libexec/appd/appd-app"
 #endif
 
 /* How long stopping may wait for renderers to go before killing them. */
 #define STOP_GRACE_MS 3000
 
-static char *find_renderer(const char *argv0) {
-        const char *env = g_getenv("APPD_RENDERER");
+/* A helper program: $env_name when set; in a build tree
+ * ../<folder>/<name> beside appd; else where it is installed. */
+static char *find_program(const char *env_name, const char *folder, const char *name,
+                          const char *installed) {
+        const char *env = g_getenv(env_name);
         g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
         g_autofree char *dir = self ? g_path_get_dirname(self) : NULL;
         g_autofree char *sibling = NULL;
 
         if (env && *env)
                 return g_strdup(env);
-        /* In a build tree the renderer sits in ../renderer. */
         if (dir) {
-                sibling = g_build_filename(dir, "..", "renderer", "appd-renderer", NULL);
+                sibling = g_build_filename(dir, "..", folder, name, NULL);
                 if (g_file_test(sibling, G_FILE_TEST_IS_EXECUTABLE))
                         return g_canonicalize_filename(sibling, NULL);
         }
-        return g_strdup(APPD_RENDERER_PATH);
+        return g_strdup(installed);
 }
 
 /* The IPC size limit: APPD_IPC_MAX_MESSAGE bytes when set, else the
@@ -160,7 +165,10 @@ static int run(int argc, char **argv) {
         d.apps = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify) app_free);
         d.windows = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                           (GDestroyNotify) window_free);
-        d.renderer_path = find_renderer(argv[0]);
+        d.renderer_path = find_program("APPD_RENDERER", "renderer", "appd-renderer",
+                                       APPD_RENDERER_PATH);
+        d.app_process_path = find_program("APPD_APP_PROCESS", "app", "appd-app",
+                                          APPD_APP_PROGRAM);
         daemon_dirs_init(&d);
 
         state_dir = g_build_filename(g_get_user_state_dir(), "appd", NULL);
@@ -175,11 +183,10 @@ static int run(int argc, char **argv) {
         if (r < 0)
                 return 1;
 
-        apps_start_runtime(&d);
         g_unix_signal_add(SIGTERM, stop_cb, &d);
         g_unix_signal_add(SIGINT, stop_cb, &d);
-        g_message("appd %s ready on the session bus as %s (renderer %s)", APPD_VERSION,
-                  APPD_BUS_NAME, d.renderer_path);
+        g_message("appd %s ready on the session bus as %s (renderer %s, app process %s)",
+                  APPD_VERSION, APPD_BUS_NAME, d.renderer_path, d.app_process_path);
         apps_restore_session(&d);
 
         g_main_loop_run(d.loop);
@@ -202,7 +209,6 @@ static int run(int argc, char **argv) {
                         }
                 }
         }
-        js_runtime_stop();
 
         g_hash_table_destroy(d.windows);
         g_hash_table_destroy(d.apps);
@@ -211,6 +217,7 @@ static int run(int argc, char **argv) {
         store_close(d.store);
         g_main_loop_unref(d.loop);
         g_free(d.renderer_path);
+        g_free(d.app_process_path);
         g_free(d.data_dir);
         g_free(d.cache_dir);
         g_free(d.config_home);
@@ -219,8 +226,8 @@ static int run(int argc, char **argv) {
 
 int main(int argc, char **argv) {
         setlocale(LC_ALL, "");
-        /* Node leaves signal handling to its embedder: a renderer that dies
-         * while we write to its socket must not take the daemon down. */
+        /* A child that dies while we write to its socket must not take the
+         * daemon down. */
         signal(SIGPIPE, SIG_IGN);
         return run(argc, argv);
 }

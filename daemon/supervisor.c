@@ -8,11 +8,11 @@
 
 #include "appd-protocol.h"
 
-struct Renderer {
+struct Child {
         GPid pid;
         guint watch_id;
         guint kill_timer;
-        RendererExitedFunc exited_cb;
+        ChildExitedFunc exited_cb;
         gpointer user_data;
         gboolean reaped;
 };
@@ -38,8 +38,8 @@ static gboolean gl_is_software(void) {
         return TRUE;
 }
 
-/* The renderer's environment: the daemon's, plus the link's fd and, under
- * software GL, the lean rendering defaults unless the user chose others.
+/* The renderer's environment: the daemon's, plus, under software GL, the
+ * lean rendering defaults unless the user chose others.
  * APPD_RENDERING=toolkit keeps GTK's and WebKit's own defaults, =lean
  * uses the lean ones even with a GPU. */
 static char **renderer_environ(void) {
@@ -52,7 +52,6 @@ static char **renderer_environ(void) {
                          : g_strcmp0(choice, "toolkit") == 0    ? FALSE
                                                                 : gl_is_software();
         }
-        envp = g_environ_setenv(envp, APPD_RENDERER_FD_ENV, "3", TRUE);
         if (software) {
                 envp = g_environ_setenv(envp, "GSK_RENDERER", "cairo", FALSE);
                 envp = g_environ_setenv(envp, "WEBKIT_DISABLE_COMPOSITING_MODE", "1", FALSE);
@@ -60,10 +59,10 @@ static char **renderer_environ(void) {
         return envp;
 }
 
-static void renderer_child_setup(gpointer data) {
+static void child_setup(gpointer data) {
         pid_t daemon_pid = GPOINTER_TO_INT(data);
 
-        /* If the daemon dies without a chance to clean up, its renderers
+        /* If the daemon dies without a chance to clean up, its children
          * go with it instead of lingering as orphans.  It may have died
          * before the signal was asked for: then the child has another
          * parent already, which is pid 1 only without a subreaper
@@ -73,14 +72,14 @@ static void renderer_child_setup(gpointer data) {
                 _exit(127);
 }
 
-static void renderer_free(Renderer *r) {
+static void child_free(Child *r) {
         if (r->kill_timer)
                 g_source_remove(r->kill_timer);
         g_free(r);
 }
 
-static void renderer_exited_cb(GPid pid, gint status, gpointer user_data) {
-        Renderer *r = user_data;
+static void child_exited_cb(GPid pid, gint status, gpointer user_data) {
+        Child *r = user_data;
 
         g_spawn_close_pid(pid);
         r->reaped = TRUE;
@@ -88,28 +87,27 @@ static void renderer_exited_cb(GPid pid, gint status, gpointer user_data) {
         alive_count--;
         if (r->exited_cb)
                 r->exited_cb(r, status, r->user_data);
-        renderer_free(r);
+        child_free(r);
 }
 
-int renderer_spawn(const char *const *argv, RendererExitedFunc exited_cb, gpointer user_data,
-                   Renderer **ret, int *ret_fd) {
+int child_spawn(const char *const *argv, const char *const *child_envp,
+                ChildExitedFunc exited_cb, gpointer user_data, Child **ret, int *ret_fd) {
         g_autoptr(GError) error = NULL;
-        g_auto(GStrv) envp = NULL;
-        g_autofree char *fd_env = NULL;
+        g_auto(GStrv) envp = child_envp ? g_strdupv((char **) child_envp) : g_get_environ();
         int pair[2];
         int source_fds[1], target_fds[1] = { 3 };
-        Renderer *r;
+        Child *r;
         GPid pid;
 
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, pair) < 0)
                 return -errno;
         source_fds[0] = pair[1];
 
-        envp = renderer_environ();
+        envp = g_environ_setenv(envp, APPD_RENDERER_FD_ENV, "3", TRUE);
 
         if (!g_spawn_async_with_pipes_and_fds(NULL, argv, (const char *const *) envp,
                                               G_SPAWN_DO_NOT_REAP_CHILD,
-                                              renderer_child_setup, GINT_TO_POINTER(getpid()),
+                                              child_setup, GINT_TO_POINTER(getpid()),
                                               -1, -1, -1, source_fds, target_fds, 1,
                                               &pid, NULL, NULL, NULL, &error)) {
                 g_warning("Failed to start %s: %s", argv[0], error->message);
@@ -119,11 +117,11 @@ int renderer_spawn(const char *const *argv, RendererExitedFunc exited_cb, gpoint
         }
         close(pair[1]);
 
-        r = g_new0(Renderer, 1);
+        r = g_new0(Child, 1);
         r->pid = pid;
         r->exited_cb = exited_cb;
         r->user_data = user_data;
-        r->watch_id = g_child_watch_add(pid, renderer_exited_cb, r);
+        r->watch_id = g_child_watch_add(pid, child_exited_cb, r);
         alive_count++;
 
         *ret = r;
@@ -131,37 +129,44 @@ int renderer_spawn(const char *const *argv, RendererExitedFunc exited_cb, gpoint
         return 0;
 }
 
-pid_t renderer_get_pid(Renderer *r) {
+int renderer_spawn(const char *const *argv, RendererExitedFunc exited_cb, gpointer user_data,
+                   Renderer **ret, int *ret_fd) {
+        g_auto(GStrv) envp = renderer_environ();
+
+        return child_spawn(argv, (const char *const *) envp, exited_cb, user_data, ret, ret_fd);
+}
+
+pid_t child_get_pid(Child *r) {
         return r ? r->pid : 0;
 }
 
-static gboolean renderer_kill_cb(gpointer user_data) {
-        Renderer *r = user_data;
+static gboolean child_kill_cb(gpointer user_data) {
+        Child *r = user_data;
 
         r->kill_timer = 0;
         if (!r->reaped) {
-                g_message("Renderer %d did not end in time, killing it", (int) r->pid);
+                g_message("Process %d did not end in time, killing it", (int) r->pid);
                 kill(r->pid, SIGKILL);
         }
         return G_SOURCE_REMOVE;
 }
 
-void renderer_terminate(Renderer *r, guint grace_ms) {
+void child_terminate(Child *r, guint grace_ms) {
         if (r->reaped || r->kill_timer)
                 return;
         if (grace_ms == 0) {
                 kill(r->pid, SIGKILL);
                 return;
         }
-        r->kill_timer = g_timeout_add(grace_ms, renderer_kill_cb, r);
+        r->kill_timer = g_timeout_add(grace_ms, child_kill_cb, r);
 }
 
-void renderer_abandon(Renderer *r) {
+void child_abandon(Child *r) {
         kill(r->pid, SIGKILL);
         r->exited_cb = NULL;
         r->user_data = NULL;
 }
 
-guint renderer_count_alive(void) {
+guint child_count_alive(void) {
         return alive_count;
 }

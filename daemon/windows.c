@@ -14,7 +14,6 @@
 #include "bus-source.h"
 #include "bus-string.h"
 #include "events.h"
-#include "js/js-runtime.h"
 
 /* Journal fields are plain strings; the window id is kept in text form
  * for them. */
@@ -120,7 +119,7 @@ static void window_tell_children(Window *w) {
                 Window *child = value;
                 g_autofree char *json = NULL;
 
-                if (child->parent_id != w->id || child->app != w->app)
+                if (child->app != w->app || child->parent_id != w->app_window_id)
                         continue;
                 json = g_strdup_printf("{\"parentXid\":%" G_GUINT64_FORMAT "}", w->xid);
                 (void) view_call_bytes(child, "SetOptions", NULL, json, strlen(json));
@@ -139,7 +138,7 @@ static int method_Ready(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         window_tell_children(w);
         if (!w->ready) {
                 w->ready = TRUE;
-                window_post(w, event_begin("window-ready", w->id));
+                window_post(w, event_begin("window-ready", w->app_window_id));
         }
         return sd_bus_reply_method_return(m, NULL);
 }
@@ -168,7 +167,7 @@ static int method_LoadChanged(sd_bus_message *m, void *userdata, sd_bus_error *e
                 bus_emit_window_changed(w, "Loading");
         }
 
-        b = event_begin("load", w->id);
+        b = event_begin("load", w->app_window_id);
         event_add_string(b, "event", event);
         event_add_string(b, "url", url);
         window_post(w, b);
@@ -191,7 +190,7 @@ static int method_LoadFailed(sd_bus_message *m, void *userdata, sd_bus_error *er
         }
         WINDOW_LOG(w, G_LOG_LEVEL_MESSAGE, "Failed to load %s: %s (%d)", url, description, code);
 
-        b = event_begin("load-failed", w->id);
+        b = event_begin("load-failed", w->app_window_id);
         event_add_string(b, "url", url);
         event_add_int(b, "code", code);
         event_add_string(b, "description", description);
@@ -210,7 +209,7 @@ static int method_TitleChanged(sd_bus_message *m, void *userdata, sd_bus_error *
                 return r;
         /* The main script decides the window's title (page-title-updated is
          * preventable); the page only proposes one. */
-        b = event_begin("title", w->id);
+        b = event_begin("title", w->app_window_id);
         event_add_string(b, "title", title);
         window_post(w, b);
         return sd_bus_reply_method_return(m, NULL);
@@ -220,7 +219,7 @@ static int method_CloseRequested(sd_bus_message *m, void *userdata, sd_bus_error
         Window *w = userdata;
 
         if (w->app && w->app->state != APP_EXITED && !w->app->script_ended)
-                window_post(w, event_begin("close-requested", w->id));
+                window_post(w, event_begin("close-requested", w->app_window_id));
         else
                 window_destroy(w);
         return sd_bus_reply_method_return(m, NULL);
@@ -262,7 +261,7 @@ static int method_Send(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = ipc_read(w, m, &channel, &data, &size, error);
         if (r <= 0)
                 return r;
-        r = js_app_post_ipc(w->app->id, w->id, "send", 0, channel, data, size);
+        r = app_post_ipc(w->app, w->app_window_id, "send", 0, channel, data, size);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Cannot deliver IPC: %s",
                                                g_strerror(-r));
@@ -319,7 +318,7 @@ static int ipc_request(sd_bus_message *m, Window *w, const char *kind, sd_bus_er
                                          "IPC calls waiting for an answer hold more than %zu bytes",
                                          window_max_request_bytes(w));
         req = ++w->next_request;
-        r = js_app_post_ipc(w->app->id, w->id, kind, req, channel, data, size);
+        r = app_post_ipc(w->app, w->app_window_id, kind, req, channel, data, size);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Cannot deliver IPC: %s",
                                                g_strerror(-r));
@@ -469,7 +468,7 @@ static int method_StateChanged(sd_bus_message *m, void *userdata, sd_bus_error *
         if (object_bool(o, "maximized", &w->maximized) || bounds)
                 window_save_state(w);
 
-        ev = event_begin("window-state", w->id);
+        ev = event_begin("window-state", w->app_window_id);
         json_builder_set_member_name(ev, "state");
         json_builder_add_value(ev, g_steal_pointer(&node));
         window_post(w, ev);
@@ -507,7 +506,7 @@ static int method_Event(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         if (g_str_equal(name, "web-process-gone"))
                 WINDOW_LOG(w, G_LOG_LEVEL_WARNING, "The web process of window %u is gone", w->id);
 
-        ev = event_begin("wc-event", w->id);
+        ev = event_begin("wc-event", w->app_window_id);
         event_add_string(ev, "name", name);
         json_builder_set_member_name(ev, "details");
         json_builder_add_value(ev, g_steal_pointer(&node));
@@ -685,7 +684,7 @@ static const sd_bus_vtable host_vtable[] = {
  * wc-reply. */
 
 static void window_reply(Window *w, gint64 req, gboolean ok, const char *text) {
-        JsonBuilder *b = event_begin("wc-reply", w->id);
+        JsonBuilder *b = event_begin("wc-reply", w->app_window_id);
 
         event_add_int(b, "req", req);
         json_builder_set_member_name(b, "ok");
@@ -814,7 +813,7 @@ static void window_finish_destroy(Window *w) {
         App *app = w->app;
 
         WINDOW_LOG(w, G_LOG_LEVEL_INFO, "Window %u closed", w->id);
-        window_post(w, event_begin("closed", w->id));
+        window_post(w, event_begin("closed", w->app_window_id));
         g_hash_table_steal(w->daemon->windows, GUINT_TO_POINTER(w->id));
         if (app)
                 app_window_gone(app, w);
@@ -845,7 +844,7 @@ static void window_renderer_exited_cb(Renderer *r, int status, gpointer user_dat
         WINDOW_LOG(w, G_LOG_LEVEL_WARNING, "Renderer of window %u ended unexpectedly (%s)",
                    w->id, renderer_gone_reason(status));
         bus_emit_window_changed(w, "RendererPid");
-        b = event_begin("renderer-gone", w->id);
+        b = event_begin("renderer-gone", w->app_window_id);
         event_add_string(b, "reason", renderer_gone_reason(status));
         event_add_int(b, "exitCode", WIFEXITED(status) ? WEXITSTATUS(status)
                                                         : 128 + WTERMSIG(status));
@@ -985,7 +984,7 @@ static char *renderer_options(Window *w, JsonObject *options, gboolean initial) 
         if (parent && JSON_NODE_HOLDS_VALUE(parent) &&
             json_node_get_value_type(parent) == G_TYPE_INT64) {
                 gint64 pid = json_node_get_int(parent);
-                Window *p = pid > 0 && pid <= G_MAXUINT ? window_find(w->daemon, (guint) pid) : NULL;
+                Window *p = pid > 0 && w->app ? app_window_find(w->app, pid) : NULL;
 
                 json_builder_set_member_name(b, "parentXid");
                 json_builder_add_int_value(b, p && p->app == w->app ? (gint64) p->xid : 0);
@@ -1002,17 +1001,28 @@ static char *renderer_options(Window *w, JsonObject *options, gboolean initial) 
         return json_to_string(root, FALSE);
 }
 
-int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret_error) {
+/* The daemon's window ids: one counter for every app, so no app can
+ * reach or predict another's ids from its own. */
+static guint window_id_new(Daemon *d) {
+        do
+                d->next_window_id = d->next_window_id == G_MAXUINT ? 1 : d->next_window_id + 1;
+        while (window_find(d, d->next_window_id));
+        return d->next_window_id;
+}
+
+int window_create(Daemon *d, App *app, guint app_window_id, JsonObject *options,
+                  char **ret_error) {
         g_autoptr(JsonObject) empty = json_object_new();
         Window *w;
         JsonNode *show;
         const char *title, *preload, *key;
+        guint id;
         int r;
 
         if (!options)
                 options = empty;
-        if (id == 0 || window_find(d, id)) {
-                *ret_error = g_strdup_printf("window id %u is not free", id);
+        if (app_window_id == 0 || app_window_find(app, app_window_id)) {
+                *ret_error = g_strdup_printf("window id %u is not free", app_window_id);
                 return -EEXIST;
         }
         preload = options_string(options, "preload");
@@ -1027,9 +1037,11 @@ int window_create(Daemon *d, App *app, guint id, JsonObject *options, char **ret
                 return -EINVAL;
         }
 
+        id = window_id_new(d);
         w = g_new0(Window, 1);
         w->daemon = d;
         w->id = id;
+        w->app_window_id = app_window_id;
         w->app = app;
         title = options_string(options, "title");
         w->title = g_strdup(title ? title : app->name);
@@ -1110,7 +1122,7 @@ static void window_op_error(Window *w, const char *fmt, ...) {
         va_start(ap, fmt);
         msg = g_strdup_vprintf(fmt, ap);
         va_end(ap);
-        b = event_begin("error", w->id);
+        b = event_begin("error", w->app_window_id);
         event_add_string(b, "message", msg);
         window_post(w, b);
 }

@@ -16,6 +16,12 @@
 #define APPD_VIEW_PATH           "/org/appd/View"
 #define APPD_VIEW_IFACE          "org.appd.Appd1.View"
 
+/* Private daemon <-> app process link (peer-to-peer over a socketpair). */
+#define APPD_APP_HOST_PATH       "/org/appd/AppHost"
+#define APPD_APP_HOST_IFACE      "org.appd.Appd1.AppHost"
+#define APPD_APP_PROCESS_PATH    "/org/appd/AppProcess"
+#define APPD_APP_PROCESS_IFACE   "org.appd.Appd1.AppProcess"
+
 /* Errors returned by the Manager. */
 #define APPD_ERROR_NO_SUCH_APP     "org.appd.Appd1.Error.NoSuchApp"
 #define APPD_ERROR_BAD_PACKAGE     "org.appd.Appd1.Error.BadPackage"
@@ -37,6 +43,6 @@
 /* D-Bus arrays may not be longer than 64 MiB. */
 #define APPD_IPC_LIMIT_CEILING   (64u * 1024u * 1024u - 1024u)
 
-/* Environment variable that tells appd-renderer which fd is its connection
- * to the daemon. */
+/* Environment variable that tells appd-renderer and appd-app which fd is
+ * their connection to the daemon. */
 #define APPD_RENDERER_FD_ENV     "APPD_BUS_FD"

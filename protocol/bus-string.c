@@ -54,3 +54,40 @@ const char *bus_string(const char *s, char **buf) {
         *buf = bus_string_make_valid(s);
         return *buf;
 }
+
+char *bus_string_json_ascii(const char *json) {
+        GString *out;
+        const char *p;
+
+        if (!json)
+                return g_strdup("");
+        for (p = json; *p && (guchar) *p < 0x80; p++)
+                ;
+        if (!*p)
+                return g_strdup(json);
+        out = g_string_sized_new(strlen(json) + 32);
+        g_string_append_len(out, json, p - json);
+        while (*p) {
+                gunichar c;
+
+                if ((guchar) *p < 0x80) {
+                        g_string_append_c(out, *p++);
+                        continue;
+                }
+                c = g_utf8_get_char_validated(p, -1);
+                if (c == (gunichar) -1 || c == (gunichar) -2) {
+                        c = 0xFFFD;
+                        p++;
+                } else {
+                        p = g_utf8_next_char(p);
+                }
+                if (c > 0xFFFF) {
+                        c -= 0x10000;
+                        g_string_append_printf(out, "\\u%04x\\u%04x", 0xD800 + (c >> 10),
+                                               0xDC00 + (c & 0x3FF));
+                } else {
+                        g_string_append_printf(out, "\\u%04x", c);
+                }
+        }
+        return g_string_free(out, FALSE);
+}

@@ -19,3 +19,10 @@ char *bus_string_make_valid(const char *s);
 /* `s` itself when sd-bus takes it; else a valid copy, left in *buf for the
  * caller to free.  *buf must be NULL on entry. */
 const char *bus_string(const char *s, char **buf);
+
+/* JSON text as pure ASCII: every character beyond it written as a \uXXXX
+ * escape (a surrogate pair beyond U+FFFF), so any string a JSON value
+ * holds, noncharacters too, crosses sd-bus and parses back to itself.
+ * Bytes that are not UTF-8 become U+FFFD.  Only for JSON text: outside
+ * its strings, JSON is ASCII already. */
+char *bus_string_json_ascii(const char *json);

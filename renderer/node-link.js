@@ -1,7 +1,7 @@
   // ---- Node in pages and the remote module (node-link.js) --------------
   //
   // Spliced into preload-bridge.js at build time.  The page side of
-  // daemon/js/remote.js: require() of Node's built-in modules, of the
+  // app/remote.js: require() of Node's built-in modules, of the
   // app's own files and of @electron/remote, with main-process objects
   // seen through proxies (docs/node-in-pages.md).
   //

@@ -86,6 +86,7 @@ static Harness *harness_spawn_with(const char *renderer, const char *const *env)
         g_subprocess_launcher_take_stdout_fd(launcher, dup(fd));
         g_subprocess_launcher_take_stderr_fd(launcher, fd);
         g_subprocess_launcher_setenv(launcher, "APPD_RENDERER", renderer, TRUE);
+        g_subprocess_launcher_setenv(launcher, "APPD_APP_PROCESS", APP_PROCESS_BIN, TRUE);
         for (const char *const *e = env; e && *e; e++) {
                 g_auto(GStrv) kv = g_strsplit(*e, "=", 2);
                 g_subprocess_launcher_setenv(launcher, kv[0], kv[1] ? kv[1] : "", TRUE);
@@ -219,24 +220,14 @@ static char *describe_interface(GDBusInterfaceInfo *info) {
         return g_string_free(out, FALSE);
 }
 
-void harness_assert_contract(const char *path, const char *iface) {
+void harness_assert_contract_xml(const char *live_xml, const char *iface) {
         g_autoptr(GError) error = NULL;
-        g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &error);
-        g_autoptr(GVariant) reply = NULL;
         g_autoptr(GDBusNodeInfo) live = NULL, contract = NULL;
         g_autofree char *xml_path = g_strdup_printf("%s/%s.xml", PROTOCOL_DIR, iface);
         g_autofree char *xml = NULL;
         g_autofree char *want = NULL, *got = NULL;
         GDBusInterfaceInfo *live_iface, *contract_iface;
-        const char *live_xml;
 
-        g_assert_no_error(error);
-        reply = g_dbus_connection_call_sync(bus, "org.appd.Appd1", path,
-                                            "org.freedesktop.DBus.Introspectable", "Introspect",
-                                            NULL, G_VARIANT_TYPE("(s)"), G_DBUS_CALL_FLAGS_NONE,
-                                            5000, NULL, &error);
-        g_assert_no_error(error);
-        g_variant_get(reply, "(&s)", &live_xml);
         live = g_dbus_node_info_new_for_xml(live_xml, &error);
         g_assert_no_error(error);
         g_assert_true(g_file_get_contents(xml_path, &xml, NULL, &error));
@@ -247,10 +238,26 @@ void harness_assert_contract(const char *path, const char *iface) {
         contract_iface = g_dbus_node_info_lookup_interface(contract, iface);
         g_assert_nonnull(contract_iface);
         if (!live_iface)
-                g_error("%s does not have interface %s; it has:\n%s", path, iface, live_xml);
+                g_error("no interface %s in:\n%s", iface, live_xml);
         want = describe_interface(contract_iface);
         got = describe_interface(live_iface);
         g_assert_cmpstr(got, ==, want);
+}
+
+void harness_assert_contract(const char *path, const char *iface) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &error);
+        g_autoptr(GVariant) reply = NULL;
+        const char *live_xml;
+
+        g_assert_no_error(error);
+        reply = g_dbus_connection_call_sync(bus, "org.appd.Appd1", path,
+                                            "org.freedesktop.DBus.Introspectable", "Introspect",
+                                            NULL, G_VARIANT_TYPE("(s)"), G_DBUS_CALL_FLAGS_NONE,
+                                            5000, NULL, &error);
+        g_assert_no_error(error);
+        g_variant_get(reply, "(&s)", &live_xml);
+        harness_assert_contract_xml(live_xml, iface);
 }
 
 void harness_run_app(Harness *h, const char *name, const char *const *args) {

@@ -49,6 +49,8 @@ gboolean harness_pid_alive(int pid);
  * exactly what protocol/<iface>.xml says: same methods with the same
  * arguments, signals and properties. */
 void harness_assert_contract(const char *path, const char *iface);
+/* The same for introspection XML got elsewhere (a private link). */
+void harness_assert_contract_xml(const char *live_xml, const char *iface);
 
 /* Runs tests/apps/<name> with `appctl open --wait` (and `-- args`), and
  * fails the current test case, with the daemon's log, unless it exits 0.

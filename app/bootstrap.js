@@ -7,8 +7,9 @@ const { Worker } = require('worker_threads');
 
 const binding = process._linkedBinding('appd');
 
-// Window ids must be unique across apps, and every app allocates its own
-// without a round trip: one counter shared by all Workers.
+// The app's own window ids (BrowserWindow.id), allocated without a round
+// trip.  This process runs one app; the daemon gives windows ids of its own
+// and maps between the two.
 const windowCounter = new Int32Array(new SharedArrayBuffer(4));
 
 const DEFAULT_HEAP_MB = 512;

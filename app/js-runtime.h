@@ -1,11 +1,14 @@
-/* The embedded Node runtime, seen from the daemon's C code.
+/* The embedded Node runtime, seen from C: appd-app (app/main.c) runs one
+ * app with it, and relays to appd over its link; test-js-runtime drives it
+ * directly.
  *
- * One bootstrap Node environment runs on a dedicated js thread; every app's
- * main script runs in its own Worker (own isolate, resource limits) so that
- * an exception, process.exit(), an endless loop or heap exhaustion ends that
- * app alone.  Functions here are called on the daemon's main thread and
- * never block on the js thread; callbacks arrive on the main thread through
- * the GMainContext given to js_runtime_start().
+ * One bootstrap Node environment runs on a dedicated js thread; the app's
+ * main script runs in a Worker (own isolate, resource limits) so that an
+ * exception, process.exit(), an endless loop or heap exhaustion ends the
+ * app without ending the process before its end is reported.  Functions
+ * here are called on the main thread and never block on the js thread;
+ * callbacks arrive on the main thread through the GMainContext given to
+ * js_runtime_start().
  *
  * Messages between an app and the daemon are JSON objects (see
  * docs/js-messages.md).  Which app a message comes from is known from the
@@ -35,7 +38,10 @@ typedef struct {
          *   "killed"     js_app_kill()                                    137
          *   "failed"     the Worker could not start, flooded the daemon's
          *                queue, or the runtime itself ended; message says  1
-         * message: error text, or "". */
+         * message: error text, or "".  What ends the whole process (a
+         * signal: "crashed" or "killed", code 128 + signal) is not seen
+         * here: appd reports it from the process's wait status
+         * (daemon/app-process.h). */
         void (*app_exited)(const char *app_id, int exit_code, const char *reason,
                            const char *message, gpointer user_data);
 } JsRuntimeCallbacks;

@@ -1,0 +1,404 @@
+/* App processes: spawn, link, calls and exit.  See app-process.h; the
+ * other side is app/main.c. */
+#include "app-process.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-id128.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "appd-protocol.h"
+#include "bus-source.h"
+#include "bus-string.h"
+#include "supervisor.h"
+
+/* What may wait on a process that does not read: messages, and bytes
+ * added since its queue was last seen empty (several of the largest IPC
+ * messages). */
+#define APP_PROCESS_MAX_QUEUED 4096
+#define APP_PROCESS_MAX_QUEUED_BYTES (256u * 1024 * 1024)
+/* How long a process may take to end once it reported its exit, or once
+ * its link is gone without a report, before it is killed. */
+#define APP_PROCESS_EXIT_GRACE_MS 3000
+#define APP_PROCESS_LINK_LOST_GRACE_MS 1000
+/* Messages taken from a dead process's link before its exit is reported. */
+#define APP_PROCESS_DRAIN_MAX 100000
+
+#define APP_PROCESS_LOG(p, level, ...) \
+        g_log_structured(G_LOG_DOMAIN, level, "APPD_APP", (p)->app_id, "MESSAGE", __VA_ARGS__)
+
+struct AppProcess {
+        char *app_id;
+        Child *child;
+        sd_bus *link;
+        sd_bus_slot *host_slot;
+        guint link_source;
+        size_t queued_bytes;       /* sent since the link's queue was last empty */
+        AppProcessCallbacks callbacks;
+        gpointer user_data;
+
+        gboolean reported;         /* AppHost.Exited arrived */
+        int code;
+        char *reason;
+        char *message;
+        gboolean killed;           /* app_process_kill() */
+        gboolean link_lost;        /* the link closed before a report */
+        guint kill_timer;
+        gboolean killed_for_link;  /* the SIGKILL was ours, for a lost link */
+};
+
+static void app_process_link_close(AppProcess *p) {
+        if (p->link_source) {
+                g_source_remove(p->link_source);
+                p->link_source = 0;
+        }
+        p->host_slot = sd_bus_slot_unref(p->host_slot);
+        if (p->link) {
+                sd_bus_close(p->link);
+                p->link = sd_bus_unref(p->link);
+        }
+}
+
+/* --- AppHost: calls from the app process.  The process is the slot's
+ * userdata, fixed when the link was made. */
+
+static int method_Message(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        AppProcess *p = userdata;
+        const char *json;
+        const void *data;
+        size_t size;
+        int has_payload, r;
+
+        r = sd_bus_message_read(m, "s", &json);
+        if (r >= 0)
+                r = sd_bus_message_read_array(m, 'y', &data, &size);
+        if (r >= 0)
+                r = sd_bus_message_read(m, "b", &has_payload);
+        if (r < 0)
+                return r;
+        if (!p->reported && p->callbacks.message)
+                p->callbacks.message(p, json, has_payload ? (data ? data : "") : NULL,
+                                     has_payload ? size : 0, p->user_data);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_Output(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        AppProcess *p = userdata;
+        const char *text;
+        int stream, r;
+
+        r = sd_bus_message_read(m, "is", &stream, &text);
+        if (r < 0)
+                return r;
+        if (!p->reported && p->callbacks.output)
+                p->callbacks.output(p, stream == 2 ? 2 : 1, text, p->user_data);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_Exited(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        static const char *const reasons[] = { "exit", "exception", "oom", "failed", "killed", NULL };
+        AppProcess *p = userdata;
+        const char *reason, *message;
+        int code, r;
+
+        r = sd_bus_message_read(m, "iss", &code, &reason, &message);
+        if (r < 0)
+                return r;
+        if (p->reported)
+                return sd_bus_error_set(error, SD_BUS_ERROR_FAILED, "Already reported");
+        p->reported = TRUE;
+        p->code = code;
+        p->reason = g_strdup(g_strv_contains(reasons, reason) ? reason : "failed");
+        p->message = g_strdup(message);
+        /* Its process ends next; one that lingers is not waited for. */
+        if (p->child)
+                child_terminate(p->child, APP_PROCESS_EXIT_GRACE_MS);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static const sd_bus_vtable app_host_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD_WITH_ARGS("Message",
+                                SD_BUS_ARGS("s", json, "ay", payload, "b", has_payload),
+                                SD_BUS_NO_RESULT, method_Message, 0),
+        SD_BUS_METHOD_WITH_ARGS("Output", SD_BUS_ARGS("i", stream, "s", text),
+                                SD_BUS_NO_RESULT, method_Output, 0),
+        SD_BUS_METHOD_WITH_ARGS("Exited", SD_BUS_ARGS("i", code, "s", reason, "s", message),
+                                SD_BUS_NO_RESULT, method_Exited, 0),
+        SD_BUS_VTABLE_END,
+};
+
+static gboolean app_process_link_lost_kill_cb(gpointer user_data) {
+        AppProcess *p = user_data;
+
+        p->kill_timer = 0;
+        p->killed_for_link = TRUE;
+        kill(child_get_pid(p->child), SIGKILL);
+        return G_SOURCE_REMOVE;
+}
+
+static void app_process_link_closed_cb(sd_bus *bus, int error, gpointer user_data) {
+        AppProcess *p = user_data;
+
+        p->link_source = 0;
+        app_process_link_close(p);
+        if (p->reported || p->killed || !p->child)
+                return;
+        /* Usually the process is dying and its exit is on the way; one
+         * that lives on without its link can do nothing for its app. */
+        p->link_lost = TRUE;
+        p->kill_timer = g_timeout_add(APP_PROCESS_LINK_LOST_GRACE_MS,
+                                      app_process_link_lost_kill_cb, p);
+}
+
+/* What a dead process sent before it died is still in the socket. */
+static void app_process_link_drain(AppProcess *p) {
+        for (int i = 0; p->link && i < APP_PROCESS_DRAIN_MAX; i++)
+                if (sd_bus_process(p->link, NULL) <= 0)
+                        break;
+}
+
+static void app_process_exited_cb(Child *c, int status, gpointer user_data) {
+        AppProcess *p = user_data;
+        g_autofree char *message = NULL;
+        const char *reason;
+        int code;
+
+        p->child = NULL;
+        if (p->kill_timer) {
+                g_source_remove(p->kill_timer);
+                p->kill_timer = 0;
+        }
+        app_process_link_drain(p);
+        app_process_link_close(p);
+
+        if (p->reported) {
+                code = p->code;
+                reason = p->reason;
+                message = g_strdup(p->message);
+        } else if (p->killed) {
+                code = 137;
+                reason = "killed";
+                message = g_strdup("");
+        } else if (WIFSIGNALED(status) && !p->killed_for_link) {
+                int sig = WTERMSIG(status);
+
+                code = 128 + sig;
+                reason = sig == SIGKILL || sig == SIGTERM ? "killed" : "crashed";
+                message = g_strdup_printf("The app process was ended by signal %d (SIG%s)%s", sig,
+                                          sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+                                          WCOREDUMP(status) ? ", core dumped" : "");
+        } else {
+                code = 1;
+                reason = "failed";
+                message = p->killed_for_link
+                                  ? g_strdup("The app process closed its link to appd")
+                          : WIFEXITED(status)
+                                  ? g_strdup_printf("The app process exited with status %d "
+                                                    "without reporting why",
+                                                    WEXITSTATUS(status))
+                                  : g_strdup("The app process ended without reporting why");
+        }
+        if (p->callbacks.exited)
+                p->callbacks.exited(p, code, reason, message, p->user_data);
+}
+
+static int link_serve(AppProcess *p, int fd) {
+        g_autoptr(sd_bus) bus = NULL;
+        sd_id128_t server_id;
+        int r;
+
+        r = sd_bus_new(&bus);
+        if (r >= 0)
+                r = sd_bus_set_fd(bus, fd, fd);
+        if (r < 0) {
+                close(fd);
+                return r;
+        }
+        r = sd_id128_randomize(&server_id);
+        if (r >= 0)
+                r = sd_bus_set_server(bus, 1, server_id);
+        if (r >= 0)
+                r = sd_bus_set_anonymous(bus, 1);
+        if (r >= 0)
+                r = sd_bus_add_object_vtable(bus, &p->host_slot, APPD_APP_HOST_PATH,
+                                             APPD_APP_HOST_IFACE, app_host_vtable, p);
+        if (r >= 0)
+                r = sd_bus_start(bus);
+        if (r < 0)
+                return r;
+        p->link = g_steal_pointer(&bus);
+        return 0;
+}
+
+/* A call without a reply; refused while the process does not keep up. */
+static int app_process_call_new(AppProcess *p, const char *member, size_t size,
+                                sd_bus_message **ret) {
+        uint64_t queued = 0;
+        int r;
+
+        if (!p->link || p->reported)
+                return -ENOTCONN;
+        if (sd_bus_get_n_queued_write(p->link, &queued) >= 0 && queued == 0)
+                p->queued_bytes = 0;
+        if (queued >= APP_PROCESS_MAX_QUEUED ||
+            p->queued_bytes + size > APP_PROCESS_MAX_QUEUED_BYTES)
+                return -ENOBUFS;
+        r = sd_bus_message_new_method_call(p->link, ret, NULL, APPD_APP_PROCESS_PATH,
+                                           APPD_APP_PROCESS_IFACE, member);
+        if (r >= 0)
+                r = sd_bus_message_set_expect_reply(*ret, 0);
+        return r;
+}
+
+static int app_process_call_send(AppProcess *p, sd_bus_message *m, size_t size) {
+        int r = sd_bus_send(p->link, m, NULL);
+
+        if (r >= 0)
+                p->queued_bytes += size;
+        return r < 0 ? r : 0;
+}
+
+static char *app_process_spec_to_json(const AppProcessSpec *spec) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autoptr(JsonNode) root = NULL;
+        g_autofree char *text = NULL;
+
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "appId");
+        json_builder_add_string_value(b, spec->app_id);
+        json_builder_set_member_name(b, "name");
+        json_builder_add_string_value(b, spec->name ? spec->name : spec->app_id);
+        json_builder_set_member_name(b, "version");
+        json_builder_add_string_value(b, spec->version ? spec->version : "");
+        json_builder_set_member_name(b, "appDir");
+        json_builder_add_string_value(b, spec->app_dir);
+        json_builder_set_member_name(b, "mainPath");
+        json_builder_add_string_value(b, spec->main_path);
+        json_builder_set_member_name(b, "userDataDir");
+        json_builder_add_string_value(b, spec->user_data_dir ? spec->user_data_dir : "");
+        json_builder_set_member_name(b, "args");
+        json_builder_begin_array(b);
+        for (const char *const *a = spec->args; a && *a; a++)
+                json_builder_add_string_value(b, *a);
+        json_builder_end_array(b);
+        json_builder_set_member_name(b, "maxOldGenerationMb");
+        json_builder_add_int_value(b, spec->max_old_generation_mb);
+        json_builder_set_member_name(b, "ipcMaxPayload");
+        json_builder_add_int_value(b, spec->ipc_max_payload);
+        json_builder_set_member_name(b, "windowStates");
+        json_builder_add_string_value(b, spec->window_states_json ? spec->window_states_json
+                                                                  : "{}");
+        json_builder_end_object(b);
+        root = json_builder_get_root(b);
+        text = json_to_string(root, FALSE);
+        /* Names and paths are the app's: whatever they hold arrives. */
+        return bus_string_json_ascii(text);
+}
+
+int app_process_start(const char *program, const AppProcessSpec *spec,
+                      const AppProcessCallbacks *callbacks, gpointer user_data,
+                      AppProcess **ret) {
+        g_autoptr(sd_bus_message) m = NULL;
+        g_autofree char *json = NULL, *id_arg = NULL;
+        const char *argv[] = { program, NULL, NULL };
+        AppProcess *p;
+        int fd = -1, r;
+
+        if (!spec || !spec->app_id || !*spec->app_id || !spec->app_dir ||
+            !g_path_is_absolute(spec->app_dir) || !spec->main_path ||
+            !g_path_is_absolute(spec->main_path))
+                return -EINVAL;
+
+        p = g_new0(AppProcess, 1);
+        p->app_id = g_strdup(spec->app_id);
+        p->callbacks = *callbacks;
+        p->user_data = user_data;
+        /* Only for people reading ps; the spec comes with Start. */
+        argv[1] = id_arg = g_strdup_printf("--app-id=%s", spec->app_id);
+        r = child_spawn(argv, NULL, app_process_exited_cb, p, &p->child, &fd);
+        if (r < 0) {
+                g_free(p->app_id);
+                g_free(p);
+                return r;
+        }
+        r = link_serve(p, fd);
+        if (r >= 0) {
+                p->link_source = bus_source_attach(p->link, NULL, app_process_link_closed_cb, p);
+                json = app_process_spec_to_json(spec);
+                r = app_process_call_new(p, "Start", strlen(json), &m);
+        }
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", json);
+        if (r >= 0)
+                r = app_process_call_send(p, m, strlen(json));
+        if (r < 0) {
+                app_process_free(p);
+                return r;
+        }
+        APP_PROCESS_LOG(p, G_LOG_LEVEL_INFO, "App %s: process %d started", p->app_id,
+                        (int) child_get_pid(p->child));
+        *ret = p;
+        return 0;
+}
+
+pid_t app_process_get_pid(AppProcess *p) {
+        return p->child ? child_get_pid(p->child) : 0;
+}
+
+int app_process_post(AppProcess *p, const char *json) {
+        g_autoptr(sd_bus_message) m = NULL;
+        g_autofree char *ascii = bus_string_json_ascii(json);
+        size_t size = strlen(ascii);
+        int r;
+
+        r = app_process_call_new(p, "Post", size, &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", ascii);
+        if (r >= 0)
+                r = app_process_call_send(p, m, size);
+        return r;
+}
+
+int app_process_post_ipc(AppProcess *p, guint window, const char *kind, gint64 req,
+                         const char *channel, const void *payload, size_t size) {
+        g_autoptr(sd_bus_message) m = NULL;
+        static const char empty[1];
+        int r;
+
+        r = app_process_call_new(p, "Ipc", size + strlen(channel), &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "usxs", window, kind, req, channel);
+        if (r >= 0)
+                r = sd_bus_message_append_array(m, 'y', payload ? payload : empty, size);
+        if (r >= 0)
+                r = app_process_call_send(p, m, size + strlen(channel));
+        return r;
+}
+
+int app_process_kill(AppProcess *p) {
+        if (!p->child)
+                return -ESRCH;
+        p->killed = TRUE;
+        kill(child_get_pid(p->child), SIGKILL);
+        return 0;
+}
+
+void app_process_free(AppProcess *p) {
+        if (!p)
+                return;
+        if (p->kill_timer)
+                g_source_remove(p->kill_timer);
+        if (p->child)
+                child_abandon(p->child);
+        app_process_link_close(p);
+        g_free(p->app_id);
+        g_free(p->reason);
+        g_free(p->message);
+        g_free(p);
+}

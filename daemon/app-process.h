@@ -1,0 +1,68 @@
+/* App processes: each running app's main script runs in a process of its
+ * own, appd-app, spawned and reaped by the supervisor and linked to appd by
+ * a private peer-to-peer connection (protocol/org.appd.Appd1.AppProcess.xml
+ * and AppHost.xml).  Which app speaks is known from the link.  Messages are
+ * those of docs/js-messages.md.  Model code: nothing here is seen on the
+ * session bus. */
+#pragma once
+
+#include <glib.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct AppProcess AppProcess;
+
+typedef struct {
+        /* An op from the app's electron module, unchecked.  payload: the
+         * attached IPC bytes, or NULL when none. */
+        void (*message)(AppProcess *p, const char *json, const void *payload, size_t size,
+                        gpointer user_data);
+        /* A chunk of the app's stdout (stream 1) or stderr (stream 2). */
+        void (*output)(AppProcess *p, int stream, const char *text, gpointer user_data);
+        /* The process has been reaped, after all of its messages; called
+         * exactly once.  As the app reported it ("exit", "exception",
+         * "oom", "failed"), else from how the process ended:
+         *   "killed"   app_process_kill() (137), or SIGKILL/SIGTERM from
+         *              elsewhere (128 + signal)
+         *   "crashed"  any other signal: SIGSEGV, SIGABRT… (128 + signal)
+         *   "failed"   it exited, or dropped its link, without a report (1)
+         * message names the signal, or says what failed. */
+        void (*exited)(AppProcess *p, int code, const char *reason, const char *message,
+                       gpointer user_data);
+} AppProcessCallbacks;
+
+typedef struct {
+        const char *app_id;
+        const char *name;          /* package.json name (app.getName()) */
+        const char *version;
+        const char *app_dir;       /* absolute */
+        const char *main_path;     /* absolute */
+        const char *user_data_dir;
+        const char *const *args;   /* NULL-terminated, may be NULL */
+        unsigned max_old_generation_mb;
+        const char *window_states_json; /* JSON object text, or NULL */
+        unsigned ipc_max_payload;
+} AppProcessSpec;
+
+/* Spawn `program` (appd-app) and start the app in it.  The spec is copied
+ * into the start request.  Returns 0 or a negative errno (-ENOEXEC when the
+ * program cannot run). */
+int app_process_start(const char *program, const AppProcessSpec *spec,
+                      const AppProcessCallbacks *callbacks, gpointer user_data,
+                      AppProcess **ret);
+pid_t app_process_get_pid(AppProcess *p);
+
+/* Deliver a daemon event (JSON object text).  -ENOBUFS when the process
+ * does not read what is already queued for it, -ENOTCONN once its link is
+ * gone. */
+int app_process_post(AppProcess *p, const char *json);
+/* Deliver IPC from a page of the app's window `window` (the app's id for
+ * it); kind "send", "invoke" or "send-sync".  Errors as for
+ * app_process_post(). */
+int app_process_post_ipc(AppProcess *p, guint window, const char *kind, gint64 req,
+                         const char *channel, const void *payload, size_t size);
+/* SIGKILL now; exited follows with "killed", 137, unless the app had
+ * already reported its end. */
+int app_process_kill(AppProcess *p);
+/* After exited; before it, the process is killed and no callback runs. */
+void app_process_free(AppProcess *p);

@@ -1,0 +1,1 @@
+require('../isolation-windows/common.js');
