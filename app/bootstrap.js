@@ -1,28 +1,22 @@
-// The bootstrap environment: one per daemon, on the js thread.  It owns one
-// Worker per app and relays between the Workers and the daemon's C code.
-// Node runs this file as a function body with `process` and `require`.
+// The first code in an app process: wait for appd's Start, then make
+// require('electron') resolve to appd's electron module and run the app's
+// main script as CommonJS in this same environment, as Electron runs a
+// main process.  Node runs this file as a function body with `process` and
+// `require`.
 'use strict';
 
-const { Worker } = require('worker_threads');
+const Module = require('module');
+const vm = require('vm');
 
-const binding = process._linkedBinding('appd');
-
-// The app's own window ids (BrowserWindow.id), allocated without a round
-// trip.  This process runs one app; the daemon gives windows ids of its own
-// and maps between the two.
-const windowCounter = new Int32Array(new SharedArrayBuffer(4));
-
-const DEFAULT_HEAP_MB = 512;
-// Wait this long for a dead Worker's stdout/stderr to drain before
-// reporting its exit anyway.
-const DRAIN_TIMEOUT_MS = 500;
-
-const apps = new Map(); // appId → state of its Worker
-let shuttingDown = false;
-
-function log(text) {
-  binding.log(String(text));
-}
+// The binding (app/host.c) is this file's: the app's code gets an empty
+// object from process._linkedBinding('appd'), and speaks to appd only
+// through the electron module.
+const binding = (() => {
+  const exports = process._linkedBinding('appd');
+  const own = { ...exports };
+  for (const key of Object.keys(exports)) delete exports[key];
+  return own;
+})();
 
 function describe(err) {
   if (err && typeof err.stack === 'string') return err.stack;
@@ -33,156 +27,129 @@ function describe(err) {
   }
 }
 
-function report(appId, app) {
-  if (app.reported) return;
-  app.reported = true;
-  clearTimeout(app.drainTimer);
-  apps.delete(appId);
-
-  const error = app.error;
-  if (app.killed) binding.exited(appId, 137, 'killed', '');
-  else if (app.failure) binding.exited(appId, 1, 'failed', app.failure);
-  else if (error && error.code === 'ERR_WORKER_OUT_OF_MEMORY')
-    binding.exited(appId, 134, 'oom', String(error.message));
-  else if (error && error.code === 'ERR_WORKER_INIT_FAILED')
-    binding.exited(appId, 1, 'failed', describe(error));
-  else if (app.hasError) binding.exited(appId, 1, 'exception', describe(error));
-  else binding.exited(appId, app.exitCode, 'exit', '');
-
-  if (shuttingDown && apps.size === 0) binding.close();
-}
-
-function maybeReport(appId, app) {
-  if (app.exitCode === null || app.openStreams > 0) return;
-  report(appId, app);
-}
-
-function kill(appId, app, failure) {
-  if (app.killed || app.failure || app.exitCode !== null) return;
-  if (failure) app.failure = failure;
-  else app.killed = true;
-  app.worker.terminate();
-}
-
-function start(appId, specText) {
-  if (apps.has(appId) || shuttingDown) {
-    binding.exited(appId, 1, 'failed', 'app is already running');
-    return;
+// Remembered window states (BrowserWindow's appd.stateKey).  They come from
+// the daemon's store; a broken entry costs the app its memory, not its start.
+function parseWindowStates(text) {
+  try {
+    const value = JSON.parse(text);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value;
+    console.error('appd: remembered window states are not a JSON object; ignored');
+  } catch (err) {
+    console.error(`appd: remembered window states are malformed (${err.message}); ignored`);
   }
+  return {};
+}
+
+// Compiled while a spare process waits for its app.
+const makeCodec = vm.runInThisContext(
+  `(function () { const module = { exports: {} };\n${binding.codecSource}\n;return module.exports; })`,
+  { filename: 'appd:ipc-codec.js' });
+const makeElectron = vm.runInThisContext(binding.electronSource, {
+  filename: 'appd:electron.js',
+});
+const makeRemote = vm.runInThisContext(binding.remoteSource, { filename: 'appd:remote.js' });
+
+// As Electron does: 'electron' resolves to a fixed cache key that holds the
+// ready-made module, so no file on disk can stand in for it; the same for
+// @electron/remote/main.
+const fixedModules = new Map(); // request → cache key
+function fixModule(key, exports, ...requests) {
+  const module = new Module(key, null);
+  module.filename = key;
+  module.loaded = true;
+  module.exports = exports;
+  Module._cache[key] = module;
+  for (const request of [key, ...requests]) fixedModules.set(request, key);
+}
+
+let electron = null;
+// Daemon events that arrive before 'ready' was emitted wait for it, so an
+// app asked to quit at once still sees 'ready' first.
+let early = [];
+
+// An uncaught exception ends the app, reported with its stack, unless the
+// app listens for them itself (then Node does not end the process either).
+process.on('uncaughtExceptionMonitor', (err) => {
+  if (process.listenerCount('uncaughtException') > 0 ||
+      process.hasUncaughtExceptionCaptureCallback())
+    return;
+  binding.exited(1, 'exception', describe(err));
+});
+
+// Output goes to appd over the link, in order with the app's messages;
+// the process's own stdio is appd's.
+function captureOutput() {
+  for (const [stream, fd] of [[process.stdout, 1], [process.stderr, 2]]) {
+    stream.write = function (chunk, encoding, callback) {
+      if (typeof encoding === 'function') callback = encoding;
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      binding.output(fd, text);
+      if (typeof callback === 'function') process.nextTick(callback);
+      return true;
+    };
+  }
+}
+
+function start(specText) {
   let spec;
   try {
     spec = JSON.parse(specText);
+    if (!spec || typeof spec !== 'object') throw new TypeError('not an object');
   } catch (err) {
-    binding.exited(appId, 1, 'failed', `invalid app spec: ${err.message}`);
+    binding.exited(1, 'failed', `invalid app spec: ${err.message}`);
     return;
   }
+  binding.title(`appd-app --app-id=${spec.appId}`);
+  captureOutput();
 
-  let worker;
-  try {
-    worker = new Worker(binding.workerSource, {
-      eval: true,
-      workerData: {
-        appId,
-        name: spec.name,
-        version: spec.version,
-        appDir: spec.appDir,
-        mainPath: spec.mainPath,
-        userDataDir: spec.userDataDir,
-        args: spec.args,
-        ipcMaxPayload: spec.ipcMaxPayload,
-        linkToken: spec.linkToken,
-        windowStates: typeof spec.windowStates === 'string' ? spec.windowStates : '{}',
-        windowCounter,
-        electronSource: binding.electronSource,
-        codecSource: binding.codecSource,
-        remoteSource: binding.remoteSource,
-      },
-      resourceLimits: {
-        maxOldGenerationSizeMb: spec.maxOldGenerationMb || DEFAULT_HEAP_MB,
-      },
-      stdout: true,
-      stderr: true,
-    });
-  } catch (err) {
-    binding.exited(appId, 1, 'failed', describe(err));
-    return;
-  }
+  electron = makeElectron(require, {
+    appId: spec.appId,
+    name: spec.name,
+    version: spec.version,
+    appDir: spec.appDir,
+    userDataDir: spec.userDataDir,
+    ipcMaxPayload: spec.ipcMaxPayload,
+    windowStates: parseWindowStates(typeof spec.windowStates === 'string' ? spec.windowStates : '{}'),
+    codec: makeCodec(),
+    // bytes: a Uint8Array of IPC payload to attach; the binding copies it.
+    post(msg, bytes) {
+      binding.send(JSON.stringify(msg), bytes);
+    },
+  });
+  fixModule('electron', electron.exports, 'electron/main');
 
-  const app = {
-    worker,
-    killed: false,
-    failure: null,
-    hasError: false,
-    error: undefined,
-    exitCode: null,
-    openStreams: 2,
-    drainTimer: null,
-    reported: false,
+  // Node in pages and the remote module (remote.js): its requests arrive on
+  // an internal IPC channel; @electron/remote/main is its switch.
+  const remote = makeRemote(require, { appDir: spec.appDir }, electron);
+  electron.setInternalChannel(remote.channel, remote.handle);
+  fixModule('@electron/remote/main', remote.mainModule);
+
+  const resolveFilename = Module._resolveFilename;
+  Module._resolveFilename = function (request, ...rest) {
+    return fixedModules.get(request) || resolveFilename.call(this, request, ...rest);
   };
-  apps.set(appId, app);
 
-  // Identity comes from the Worker the message arrived on; its contents
-  // are passed on untouched for the daemon to validate.
-  // Output beyond the daemon's queue limit is dropped, not fatal.
-  worker.on('message', (msg) => {
-    if (typeof msg === 'string') {
-      if (!binding.send(appId, msg))
-        kill(appId, app, 'too many messages queued for the daemon');
-    } else if (msg && typeof msg.json === 'string' && msg.payload instanceof ArrayBuffer) {
-      // A message with IPC bytes attached (send, invoke-reply,
-      // send-sync-reply); the binding copies them.
-      if (!binding.send(appId, msg.json, msg.payload))
-        kill(appId, app, 'too many messages queued for the daemon');
-    } else if (msg && (msg.fd === 1 || msg.fd === 2) && typeof msg.text === 'string') {
-      binding.output(appId, msg.fd, msg.text);
-    }
-  });
-  for (const [stream, fd] of [[worker.stdout, 1], [worker.stderr, 2]]) {
-    // Whatever bypasses the electron module's process.stdout.
-    stream.setEncoding('utf8');
-    stream.on('data', (text) => binding.output(appId, fd, text));
-    stream.on('end', () => {
-      app.openStreams--;
-      maybeReport(appId, app);
+  process.type = 'browser';
+  process.argv = [process.execPath, spec.appDir, ...(Array.isArray(spec.args) ? spec.args : [])];
+  Module._load(spec.mainPath, null, true);
+  setImmediate(() => {
+    electron.emitReady();
+    // After what 'ready' set off, whenReady()'s callbacks too.
+    setImmediate(() => {
+      const waiting = early;
+      early = null;
+      for (const msg of waiting) electron.dispatch(msg);
     });
-  }
-  worker.on('error', (err) => {
-    app.hasError = true;
-    app.error = err;
-  });
-  worker.on('exit', (code) => {
-    app.exitCode = code;
-    app.drainTimer = setTimeout(() => report(appId, app), DRAIN_TIMEOUT_MS);
-    maybeReport(appId, app);
   });
 }
 
-// payload (an ArrayBuffer the binding made for this call), ipcKind and req
-// are set for 'ipc' only.
-function dispatch(kind, appId, text, payload, windowId, ipcKind, req) {
-  if (kind === 'start') {
-    start(appId, text);
-    return;
-  }
-  if (kind === 'shutdown') {
-    shuttingDown = true;
-    if (apps.size === 0) binding.close();
-    for (const [id, app] of apps) kill(id, app);
-    return;
-  }
-  const app = apps.get(appId);
-  if (!app || app.exitCode !== null) return;
-  if (kind === 'post') app.worker.postMessage({ t: 'ev', json: text });
-  else if (kind === 'ipc')
-    app.worker.postMessage(
-      { t: 'ipc', id: windowId, kind: ipcKind, req, channel: text, payload },
-      [payload]);
-  // A kill with a reason (an app that flooded the daemon) ends it as failed.
-  else if (kind === 'kill') kill(appId, app, text);
-}
-
-// A bug here must not take every app down with it.
-process.on('uncaughtException', (err) => log(`bootstrap: ${describe(err)}`));
-process.on('unhandledRejection', (err) => log(`bootstrap: ${describe(err)}`));
-
-binding.init(dispatch);
+// appd's calls, in order.  payload is an ArrayBuffer of the page's bytes.
+binding.init((kind, text, payload, windowId, ipcKind, req) => {
+  let msg;
+  if (kind === 'start') return start(text);
+  if (kind === 'post') msg = { t: 'ev', json: text };
+  else if (kind === 'ipc') msg = { t: 'ipc', id: windowId, kind: ipcKind, req, channel: text, payload };
+  if (!msg || !electron) return;
+  if (early) early.push(msg);
+  else electron.dispatch(msg);
+});

@@ -1,6 +1,6 @@
 // The electron module an app's main script gets from require('electron'),
-// following Electron's documented API.  It runs inside the app's Worker and
-// talks to the daemon in the messages of docs/js-messages.md.
+// following Electron's documented API.  It runs in the app's own process
+// (appd-app) and talks to the daemon in the messages of docs/js-messages.md.
 // Evaluated to a function of (require, ctx); ctx carries the app's identity
 // and ctx.post(message) sends to the daemon.
 (function (require, ctx) {
@@ -12,6 +12,9 @@
   const path = require('path');
 
   const windows = new Map(); // id → BrowserWindow, not yet destroyed
+  // BrowserWindow.id: the app's own numbers, from 1; appd maps them to its
+  // ids for the windows.
+  let lastWindowId = 0;
   let ready = false;
   let quitting = false;
   let appName = ctx.name || '';
@@ -913,7 +916,7 @@
           (typeof stateKey !== 'string' || stateKey === '' || Buffer.byteLength(stateKey) > 256))
         throw new TypeError('appd.stateKey must be a string of 1 to 256 bytes');
 
-      this.id = Atomics.add(ctx.windowCounter, 0, 1) + 1;
+      this.id = ++lastWindowId;
       this._destroyed = false;
       this._title = typeof options.title === 'string' ? options.title : appName;
       this._visible = options.show !== false;

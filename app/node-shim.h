@@ -2,40 +2,40 @@
  *
  * libnode's embedder interface (node.h) is C++; everything around it is C
  * with Node-API.  This shim does only what Node-API cannot: set up the
- * process once, create one environment on the calling thread, register a
- * Node-API binding in it, run a source string and spin its event loop. */
+ * process, run one environment on the calling thread with a Node-API
+ * binding registered in it, and hand the process's end to C: whatever
+ * ends the environment (process.exit(), a fatal exception) and a V8 heap
+ * that runs out both come to a hook that does not return. */
 #pragma once
 
 #include <node_api.h>
+#include <stdbool.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef struct NodeShimEnv NodeShimEnv;
+typedef struct {
+        /* process.exit(code), process.reallyExit(), or Node ending the
+         * environment for a fatal exception.  Must not return. */
+        void (*exit)(int code, void *user_data);
+        /* V8 cannot allocate: is_heap is true when the JavaScript heap is
+         * over its limit.  Runs on the JavaScript thread with V8 unusable;
+         * must not return. */
+        void (*oom)(const char *location, bool is_heap, void *user_data);
+} NodeShimHooks;
 
-/* Called on the running thread once the environment exists, before its
- * source runs; `env` stays valid until node_shim_run() returns. */
-typedef void (*NodeShimStartedFunc)(NodeShimEnv *env, void *user_data);
-
-/* Per-process Node and V8 set-up.  Idempotent and thread-safe; Node cannot
- * be initialized twice in one process, so nothing ever tears it down.
- * Returns 0 or a negative errno. */
-int node_shim_process_init(void);
-
-/* Create an environment on the calling thread, make `binding_init`
- * available to its JavaScript as process._linkedBinding(binding_name), run
- * `source` (which sees `process` and `require`) and spin the event loop
- * until it is empty or node_shim_stop() is called.  Returns 0 when the loop
- * ended, or a negative errno when the environment could not be created or
- * the source threw while loading. */
-int node_shim_run(const char *source, const char *binding_name,
-                  napi_addon_register_func binding_init,
-                  NodeShimStartedFunc started, void *user_data);
-
-/* Stop the environment from any thread: running JavaScript is terminated
- * and node_shim_run() returns soon after. */
-void node_shim_stop(NodeShimEnv *env);
+/* Set up Node and V8 for this process with V8/Node options (such as
+ * "--max-old-space-size=512"; NULL-terminated, may be NULL), then create
+ * an environment on the calling thread, make `binding_init` available to
+ * its JavaScript as process._linkedBinding(binding_name), run `source`
+ * (which sees `process` and `require`) and spin the event loop.  Returns
+ * only a negative errno, when Node could not be set up or the source
+ * threw while loading; every other end goes to hooks->exit (a loop that
+ * runs dry too, with process.exitCode).  Once per process. */
+int node_shim_run(const char *const *options, const char *source, const char *binding_name,
+                  napi_addon_register_func binding_init, const NodeShimHooks *hooks,
+                  void *user_data);
 
 #ifdef __cplusplus
 }

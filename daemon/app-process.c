@@ -30,10 +30,29 @@
 #define APP_PROCESS_DRAIN_MAX 100000
 
 #define APP_PROCESS_LOG(p, level, ...) \
-        g_log_structured(G_LOG_DOMAIN, level, "APPD_APP", (p)->app_id, "MESSAGE", __VA_ARGS__)
+        g_log_structured(G_LOG_DOMAIN, level, "APPD_APP", (p)->app_id ?: "", "MESSAGE", __VA_ARGS__)
+
+/* A spare is started this long after the last open that took one, so a
+ * burst of opens is not slowed by spares starting in between. */
+#define APP_PROCESS_SPARE_DELAY_MS 400
+/* Spares that end on their own, in a row, before none is started any
+ * more (something is wrong with appd-app; each open then starts its own). */
+#define APP_PROCESS_SPARE_MAX_FAILURES 3
+
+/* The app process started ahead of need (app_process_spare_enable()). */
+static struct {
+        char *program;
+        unsigned heap_mb;
+        AppProcess *process;
+        guint timer;
+        guint failures;
+} spare;
+
+static void app_process_spare_schedule(void);
 
 struct AppProcess {
-        char *app_id;
+        char *app_id;              /* NULL while it is a spare */
+        unsigned heap_mb;          /* its JavaScript heap limit, fixed at spawn */
         Child *child;
         sd_bus *link;
         sd_bus_slot *host_slot;
@@ -41,6 +60,7 @@ struct AppProcess {
         size_t queued_bytes;       /* sent since the link's queue was last empty */
         AppProcessCallbacks callbacks;
         gpointer user_data;
+        pid_t pid;
 
         gboolean reported;         /* AppHost.Exited arrived */
         int code;
@@ -177,6 +197,16 @@ static void app_process_exited_cb(Child *c, int status, gpointer user_data) {
         app_process_link_drain(p);
         app_process_link_close(p);
 
+        if (p == spare.process) {
+                /* It never had an app: nobody to tell but the journal. */
+                g_warning("The spare app process %d ended (wait status %d)%s", p->pid, status,
+                          ++spare.failures < APP_PROCESS_SPARE_MAX_FAILURES
+                                  ? "" : "; no more spares are started");
+                spare.process = NULL;
+                app_process_free(p);
+                app_process_spare_schedule();
+                return;
+        }
         if (p->reported) {
                 code = p->code;
                 reason = p->reason;
@@ -193,6 +223,10 @@ static void app_process_exited_cb(Child *c, int status, gpointer user_data) {
                 message = g_strdup_printf("The app process was ended by signal %d (SIG%s)%s", sig,
                                           sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
                                           WCOREDUMP(status) ? ", core dumped" : "");
+        } else if (WIFEXITED(status) && WEXITSTATUS(status) == APPD_APP_EXIT_FLOODED) {
+                code = 1;
+                reason = "failed";
+                message = g_strdup("too many messages queued for the daemon");
         } else {
                 code = 1;
                 reason = "failed";
@@ -287,8 +321,6 @@ static char *app_process_spec_to_json(const AppProcessSpec *spec) {
         for (const char *const *a = spec->args; a && *a; a++)
                 json_builder_add_string_value(b, *a);
         json_builder_end_array(b);
-        json_builder_set_member_name(b, "maxOldGenerationMb");
-        json_builder_add_int_value(b, spec->max_old_generation_mb);
         json_builder_set_member_name(b, "ipcMaxPayload");
         json_builder_add_int_value(b, spec->ipc_max_payload);
         json_builder_set_member_name(b, "windowStates");
@@ -301,38 +333,136 @@ static char *app_process_spec_to_json(const AppProcessSpec *spec) {
         return bus_string_json_ascii(text);
 }
 
-int app_process_start(const char *program, const AppProcessSpec *spec,
-                      const AppProcessCallbacks *callbacks, gpointer user_data,
-                      AppProcess **ret) {
-        g_autoptr(sd_bus_message) m = NULL;
-        g_autofree char *json = NULL, *id_arg = NULL;
-        const char *argv[] = { program, NULL, NULL };
+/* Spawns `program` linked to appd; the app comes with Start.  app_id:
+ * NULL for a spare. */
+static int app_process_spawn(const char *program, const char *app_id, unsigned heap_mb,
+                             AppProcess **ret) {
+        g_autofree char *id_arg = NULL, *heap_arg = NULL;
+        const char *argv[5] = { program };
         AppProcess *p;
         int fd = -1, r;
 
-        if (!spec || !spec->app_id || !*spec->app_id || !spec->app_dir ||
-            !g_path_is_absolute(spec->app_dir) || !spec->main_path ||
-            !g_path_is_absolute(spec->main_path))
-                return -EINVAL;
-
         p = g_new0(AppProcess, 1);
-        p->app_id = g_strdup(spec->app_id);
-        p->callbacks = *callbacks;
-        p->user_data = user_data;
-        /* Only for people reading ps; the spec comes with Start. */
-        argv[1] = id_arg = g_strdup_printf("--app-id=%s", spec->app_id);
+        p->app_id = g_strdup(app_id);
+        p->heap_mb = heap_mb;
+        argv[1] = heap_arg = g_strdup_printf("--heap-mb=%u", heap_mb);
+        /* For people reading ps.  A spare gets room to show its app's id
+         * later (the process title is the arguments' memory). */
+        if (app_id)
+                argv[2] = id_arg = g_strdup_printf("--app-id=%s", app_id);
+        else {
+                argv[2] = "--spare";
+                argv[3] = "                                                                "
+                          "                                                                ";
+        }
         r = child_spawn(argv, NULL, app_process_exited_cb, p, &p->child, &fd);
         if (r < 0) {
                 g_free(p->app_id);
                 g_free(p);
                 return r;
         }
+        p->pid = child_get_pid(p->child);
         r = link_serve(p, fd);
-        if (r >= 0) {
+        if (r >= 0)
                 p->link_source = bus_source_attach(p->link, NULL, app_process_link_closed_cb, p);
-                json = app_process_spec_to_json(spec);
-                r = app_process_call_new(p, "Start", strlen(json), &m);
+        if (r < 0) {
+                app_process_free(p);
+                return r;
         }
+        *ret = p;
+        return 0;
+}
+
+static gboolean app_process_spare_start_cb(gpointer user_data) {
+        int r;
+
+        spare.timer = 0;
+        if (spare.process || !spare.program)
+                return G_SOURCE_REMOVE;
+        r = app_process_spawn(spare.program, NULL, spare.heap_mb, &spare.process);
+        if (r < 0) {
+                g_warning("Cannot start a spare app process: %s", g_strerror(-r));
+                spare.failures++;
+        } else {
+                g_debug("Spare app process %d started", spare.process->pid);
+        }
+        return G_SOURCE_REMOVE;
+}
+
+/* A new spare after a pause with no opens, unless they keep failing. */
+static void app_process_spare_schedule(void) {
+        if (!spare.program || spare.process || spare.failures >= APP_PROCESS_SPARE_MAX_FAILURES)
+                return;
+        if (spare.timer)
+                g_source_remove(spare.timer);
+        spare.timer = g_timeout_add(APP_PROCESS_SPARE_DELAY_MS, app_process_spare_start_cb, NULL);
+}
+
+void app_process_spare_enable(const char *program, unsigned heap_mb) {
+        app_process_spare_disable();
+        spare.program = g_strdup(program);
+        spare.heap_mb = heap_mb ?: APP_PROCESS_DEFAULT_HEAP_MB;
+        spare.failures = 0;
+        app_process_spare_start_cb(NULL);
+}
+
+void app_process_spare_disable(void) {
+        if (spare.timer) {
+                g_source_remove(spare.timer);
+                spare.timer = 0;
+        }
+        g_clear_pointer(&spare.process, app_process_free);
+        g_clear_pointer(&spare.program, g_free);
+}
+
+pid_t app_process_spare_get_pid(void) {
+        return spare.process ? spare.process->pid : 0;
+}
+
+/* The spare, if it fits and is still alive, taken out of the spare slot. */
+static AppProcess *app_process_spare_take(const char *program, unsigned heap_mb) {
+        AppProcess *p = spare.process;
+
+        if (!p || !p->child || !p->link || p->reported || p->heap_mb != heap_mb ||
+            g_strcmp0(program, spare.program) != 0)
+                return NULL;
+        spare.process = NULL;
+        /* It worked: a spare that fails later starts the count anew. */
+        spare.failures = 0;
+        return p;
+}
+
+int app_process_start(const char *program, const AppProcessSpec *spec,
+                      const AppProcessCallbacks *callbacks, gpointer user_data,
+                      AppProcess **ret) {
+        g_autoptr(sd_bus_message) m = NULL;
+        g_autofree char *json = NULL;
+        unsigned heap_mb;
+        AppProcess *p;
+        gboolean adopted = FALSE;
+        int r;
+
+        if (!spec || !spec->app_id || !*spec->app_id || !spec->app_dir ||
+            !g_path_is_absolute(spec->app_dir) || !spec->main_path ||
+            !g_path_is_absolute(spec->main_path))
+                return -EINVAL;
+
+        heap_mb = spec->max_old_generation_mb ?: APP_PROCESS_DEFAULT_HEAP_MB;
+        p = app_process_spare_take(program, heap_mb);
+        if (p) {
+                adopted = TRUE;
+                p->app_id = g_strdup(spec->app_id);
+        } else {
+                r = app_process_spawn(program, spec->app_id, heap_mb, &p);
+                if (r < 0)
+                        return r;
+        }
+        app_process_spare_schedule();
+        p->callbacks = *callbacks;
+        p->user_data = user_data;
+
+        json = app_process_spec_to_json(spec);
+        r = app_process_call_new(p, "Start", strlen(json), &m);
         if (r >= 0)
                 r = sd_bus_message_append(m, "s", json);
         if (r >= 0)
@@ -341,14 +471,14 @@ int app_process_start(const char *program, const AppProcessSpec *spec,
                 app_process_free(p);
                 return r;
         }
-        APP_PROCESS_LOG(p, G_LOG_LEVEL_INFO, "App %s: process %d started", p->app_id,
-                        (int) child_get_pid(p->child));
+        APP_PROCESS_LOG(p, G_LOG_LEVEL_INFO, "App %s: process %d %s", p->app_id, (int) p->pid,
+                        adopted ? "(a spare) given the app" : "started");
         *ret = p;
         return 0;
 }
 
 pid_t app_process_get_pid(AppProcess *p) {
-        return p->child ? child_get_pid(p->child) : 0;
+        return p->child ? p->pid : 0;
 }
 
 int app_process_post(AppProcess *p, const char *json) {

@@ -39,14 +39,17 @@ typedef struct {
         const char *main_path;     /* absolute */
         const char *user_data_dir;
         const char *const *args;   /* NULL-terminated, may be NULL */
-        unsigned max_old_generation_mb;
+        unsigned max_old_generation_mb; /* JavaScript heap; 0: the default */
         const char *window_states_json; /* JSON object text, or NULL */
         unsigned ipc_max_payload;
 } AppProcessSpec;
 
-/* Spawn `program` (appd-app) and start the app in it.  The spec is copied
- * into the start request.  Returns 0 or a negative errno (-ENOEXEC when the
- * program cannot run). */
+#define APP_PROCESS_DEFAULT_HEAP_MB 512
+
+/* Start the app in an app process: the spare when there is one of this
+ * program and heap limit, else a new process of `program` (appd-app).  The
+ * spec is copied into the start request.  Returns 0 or a negative errno
+ * (-ENOEXEC when the program cannot run). */
 int app_process_start(const char *program, const AppProcessSpec *spec,
                       const AppProcessCallbacks *callbacks, gpointer user_data,
                       AppProcess **ret);
@@ -66,3 +69,15 @@ int app_process_post_ipc(AppProcess *p, guint window, const char *kind, gint64 r
 int app_process_kill(AppProcess *p);
 /* After exited; before it, the process is killed and no callback runs. */
 void app_process_free(AppProcess *p);
+
+/* Keep one process of `program` started ahead of need, with Node set up,
+ * for the next app_process_start() with this heap limit to take, so an
+ * open does not wait for Node to start.  A spare is started now, and again
+ * after each one taken once opens pause; a spare is never given a second
+ * app (its process ends with its app).  Spares that keep ending on their
+ * own are given up on, in the journal. */
+void app_process_spare_enable(const char *program, unsigned heap_mb);
+/* Kill the spare and start none any more. */
+void app_process_spare_disable(void);
+/* The spare's pid, or 0 when there is none now. */
+pid_t app_process_spare_get_pid(void);

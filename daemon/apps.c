@@ -424,6 +424,16 @@ static void app_restore(Daemon *d, const StoreSessionApp *s) {
         bus_emit_app_started(a);
 }
 
+void apps_spare_enable(Daemon *d) {
+        const char *choice = g_getenv("APPD_SPARE_APP_PROCESSES");
+
+        if (g_strcmp0(choice, "0") == 0) {
+                g_message("No spare app process (APPD_SPARE_APP_PROCESSES=0)");
+                return;
+        }
+        app_process_spare_enable(d->app_process_path, APP_HEAP_LIMIT_MB);
+}
+
 void apps_restore_session(Daemon *d) {
         g_autoptr(GPtrArray) session = NULL;
         int r;

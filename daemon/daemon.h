@@ -116,6 +116,9 @@ void app_free(App *a);
 /* Starts the apps that were running when the previous appd ended
  * abnormally (what the session table still lists). */
 void apps_restore_session(Daemon *d);
+/* Keep an app process started ahead of the next open, unless
+ * $APPD_SPARE_APP_PROCESSES is 0 (app-process.h). */
+void apps_spare_enable(Daemon *d);
 void app_window_gone(App *a, Window *w);
 /* Post a daemon event to an app's script; drops it if the app is gone. */
 void app_post_event(App *a, const char *json);

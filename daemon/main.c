@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "app-process.h"
 #include "appd-protocol.h"
 #include "bus-source.h"
 
@@ -187,9 +188,11 @@ static int run(int argc, char **argv) {
         g_unix_signal_add(SIGINT, stop_cb, &d);
         g_message("appd %s ready on the session bus as %s (renderer %s, app process %s)",
                   APPD_VERSION, APPD_BUS_NAME, d.renderer_path, d.app_process_path);
+        apps_spare_enable(&d);
         apps_restore_session(&d);
 
         g_main_loop_run(d.loop);
+        app_process_spare_disable();
 
         /* An orderly stop: apps that did not end in time are not restored
          * by the next appd either. */

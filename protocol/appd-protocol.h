@@ -21,6 +21,14 @@
 #define APPD_APP_HOST_IFACE      "org.appd.Appd1.AppHost"
 #define APPD_APP_PROCESS_PATH    "/org/appd/AppProcess"
 #define APPD_APP_PROCESS_IFACE   "org.appd.Appd1.AppProcess"
+/* An app process's exit status when its app had queued more for appd
+ * than it may (app/host.c): it ends without a report, since appd is not
+ * taking what it sends. */
+#define APPD_APP_EXIT_FLOODED    125
+/* What an app may have queued for appd and not yet written, in bytes
+ * (several of the largest IPC messages) and messages. */
+#define APPD_APP_QUEUE_MAX_BYTES (128u * 1024 * 1024)
+#define APPD_APP_QUEUE_MAX       262144u
 
 /* Errors returned by the Manager. */
 #define APPD_ERROR_NO_SUCH_APP     "org.appd.Appd1.Error.NoSuchApp"

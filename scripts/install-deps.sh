@@ -11,7 +11,7 @@ fi
 PACKAGES="
 build-essential cmake ninja-build pkg-config
 libglib2.0-dev libgtk-4-dev libwebkitgtk-6.0-dev libsystemd-dev
-libsqlite3-dev libjson-glib-dev libnode-dev nodejs
+libsqlite3-dev libjson-glib-dev libnode-dev libuv1-dev nodejs
 systemd dbus dbus-daemon xvfb xauth x11-utils xdotool imagemagick openbox
 bubblewrap xdg-dbus-proxy procps stress-ng
 gjs python3-gi gir1.2-gtk-4.0 gir1.2-webkit-6.0

@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <glib/gstdio.h>
 
@@ -179,6 +181,58 @@ gboolean harness_pid_alive(int pid) {
                 return FALSE;
         p = strrchr(stat, ')');
         return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+char *harness_pid_cmdline(int pid) {
+        g_autofree char *path = g_strdup_printf("/proc/%d/cmdline", pid);
+        char *cmdline = NULL;
+        gsize len = 0;
+
+        if (!g_file_get_contents(path, &cmdline, &len, NULL) || len == 0) {
+                g_free(cmdline);
+                return NULL;
+        }
+        for (gsize i = 0; i + 1 < len; i++)
+                if (cmdline[i] == '\0')
+                        cmdline[i] = ' ';
+        return g_strchomp(cmdline);
+}
+
+static int pid_parent(int pid) {
+        g_autofree char *path = g_strdup_printf("/proc/%d/stat", pid);
+        g_autofree char *stat = NULL;
+        const char *p;
+        int ppid;
+
+        if (!g_file_get_contents(path, &stat, NULL, NULL) || !(p = strrchr(stat, ')')) ||
+            sscanf(p + 2, "%*c %d", &ppid) != 1)
+                return 0;
+        return ppid;
+}
+
+int harness_app_process_pid(int appd_pid, const char *app_id) {
+        g_autoptr(GDir) dir = g_dir_open("/proc", 0, NULL);
+        g_autofree char *want = g_strdup_printf(" --app-id=%s", app_id);
+        const char *name;
+
+        while (dir && (name = g_dir_read_name(dir))) {
+                int pid = atoi(name);
+                g_autofree char *cmdline = NULL;
+                const char *at;
+
+                if (pid <= 0 || pid_parent(pid) != appd_pid || !(cmdline = harness_pid_cmdline(pid)))
+                        continue;
+                at = strstr(cmdline, want);
+                if (at && (at[strlen(want)] == '\0' || at[strlen(want)] == ' '))
+                        return pid;
+        }
+        return 0;
+}
+
+gboolean harness_pid_is_spare(int pid) {
+        g_autofree char *cmdline = harness_pid_cmdline(pid);
+
+        return cmdline && strstr(cmdline, "appd-app") && strstr(cmdline, " --spare");
 }
 
 static GString *describe_args(GDBusArgInfo **args) {

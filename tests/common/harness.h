@@ -45,6 +45,15 @@ gboolean harness_wait_for(gboolean (*cond)(gpointer), gpointer data, guint timeo
 /* Whether a process exists (and is not a zombie). */
 gboolean harness_pid_alive(int pid);
 
+/* A process's command line with its arguments joined by spaces (an app
+ * process's title is one string: "appd-app --app-id=ID"), or NULL. */
+char *harness_pid_cmdline(int pid);
+/* The app process appd runs `app_id` in (a child of appd_pid), or 0. */
+int harness_app_process_pid(int appd_pid, const char *app_id);
+/* Whether `pid` is an app process appd started ahead of need, not yet
+ * given an app (appd-app --spare). */
+gboolean harness_pid_is_spare(int pid);
+
 /* Introspects `path` on the running daemon and checks that `iface` there is
  * exactly what protocol/<iface>.xml says: same methods with the same
  * arguments, signals and properties. */

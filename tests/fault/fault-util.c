@@ -334,9 +334,21 @@ typedef struct {
         int daemon_pid;
 } GoneWait;
 
+/* What the daemon started and still has, but for its spare app process
+ * while it runs (the spare is the daemon's, not an app's). */
+static GArray *leftover_pids(const char *tag, int daemon_pid) {
+        GArray *left = fault_tagged_pids(tag, daemon_pid);
+        gboolean daemon_alive = fault_pid_alive(daemon_pid);
+
+        for (guint i = left->len; i-- > 0;)
+                if (daemon_alive && harness_pid_is_spare(g_array_index(left, int, i)))
+                        g_array_remove_index(left, i);
+        return left;
+}
+
 static gboolean tagged_gone_cb(gpointer data) {
         GoneWait *w = data;
-        g_autoptr(GArray) left = fault_tagged_pids(w->tag, w->daemon_pid);
+        g_autoptr(GArray) left = leftover_pids(w->tag, w->daemon_pid);
         return left->len == 0;
 }
 
@@ -350,7 +362,7 @@ guint fault_check_leftovers(FaultDaemon *d, FaultPhase *p, const char *when) {
 
         if (harness_wait_for(tagged_gone_cb, &w, FAULT_EVENT_MS))
                 return 0;
-        left = fault_tagged_pids(d->tag, d->pid);
+        left = leftover_pids(d->tag, d->pid);
         for (guint i = 0; i < left->len; i++) {
                 int pid = g_array_index(left, int, i);
                 g_autofree char *program = fault_pid_program(pid);

@@ -19,28 +19,9 @@ static int appd_pid(void) {
         return atoi(g_subprocess_get_identifier(h->appd));
 }
 
-/* The app process of `app_id`: a child of appd named for it, or 0. */
+/* The app process of `app_id`, or 0. */
 static int app_pid(const char *app_id) {
-        g_autoptr(GDir) dir = g_dir_open("/proc", 0, NULL);
-        g_autofree char *want = g_strdup_printf("--app-id=%s", app_id);
-        const char *name;
-
-        while ((name = g_dir_read_name(dir))) {
-                g_autofree char *stat_path = g_strdup_printf("/proc/%s/stat", name);
-                g_autofree char *cmd_path = g_strdup_printf("/proc/%s/cmdline", name);
-                g_autofree char *stat = NULL, *cmd = NULL;
-                gsize len = 0;
-                const char *p;
-
-                if (!g_ascii_isdigit(*name) || !g_file_get_contents(stat_path, &stat, NULL, NULL) ||
-                    !(p = strrchr(stat, ')')) || atoi(strchr(p + 3, ' ') + 1) != appd_pid() ||
-                    !g_file_get_contents(cmd_path, &cmd, &len, NULL))
-                        continue;
-                for (gsize i = 0; i < len; i += strlen(cmd + i) + 1)
-                        if (g_str_equal(cmd + i, want))
-                                return atoi(name);
-        }
-        return 0;
+        return harness_app_process_pid(appd_pid(), app_id);
 }
 
 /* VmRSS of a process, KiB. */
