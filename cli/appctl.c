@@ -497,6 +497,21 @@ static int verb_open(int argc, char **argv) {
 
 /* ---- list, windows ------------------------------------------------------ */
 
+/* The end of list and windows: r < 0 when reading appd's reply failed;
+ * else the list as JSON (--json) or a table, `empty` when it has no rows. */
+static int list_print(int r, JsonBuilder *json, Table *table, const char *empty,
+                      const char *what) {
+        if (r < 0)
+                return log_error_errno(r, "cannot read appd's list of %s: %s", what,
+                                       g_strerror(-r));
+        json_builder_end_array(json);
+        if (arg_json)
+                json_print(json);
+        else
+                table_print(table, empty);
+        return 0;
+}
+
 static int verb_list(int argc, char **argv) {
         g_autoptr(sd_bus_message) reply = NULL;
         g_autoptr(JsonBuilder) json = json_builder_new();
@@ -512,7 +527,7 @@ static int verb_list(int argc, char **argv) {
 
         r = sd_bus_message_enter_container(reply, 'a', "(sssssuo)");
         if (r < 0)
-                goto bad_reply;
+                return list_print(r, json, table, NULL, "apps");
         json_builder_begin_array(json);
         while ((r = sd_bus_message_read(reply, "(sssssuo)", &id, &name, &version, &path, &state,
                                         &n_windows, &object)) > 0) {
@@ -537,18 +552,7 @@ static int verb_list(int argc, char **argv) {
                                                             (char *) version, (char *) state,
                                                             (char *) path, NULL }));
         }
-        if (r < 0)
-                goto bad_reply;
-        json_builder_end_array(json);
-
-        if (arg_json)
-                json_print(json);
-        else
-                table_print(table, "No apps are running.");
-        return 0;
-
-bad_reply:
-        return log_error_errno(r, "cannot read appd's list of apps: %s", g_strerror(-r));
+        return list_print(r, json, table, "No apps are running.", "apps");
 }
 
 static int verb_windows(int argc, char **argv) {
@@ -566,7 +570,7 @@ static int verb_windows(int argc, char **argv) {
 
         r = sd_bus_message_enter_container(reply, 'a', "(usssbo)");
         if (r < 0)
-                goto bad_reply;
+                return list_print(r, json, table, NULL, "windows");
         json_builder_begin_array(json);
         while ((r = sd_bus_message_read(reply, "(usssbo)", &id, &app, &title, &url, &visible,
                                         &object)) > 0) {
@@ -596,18 +600,7 @@ static int verb_windows(int argc, char **argv) {
                                                      (char *) title, (char *) url, NULL }));
                 }
         }
-        if (r < 0)
-                goto bad_reply;
-        json_builder_end_array(json);
-
-        if (arg_json)
-                json_print(json);
-        else
-                table_print(table, "No windows are open.");
-        return 0;
-
-bad_reply:
-        return log_error_errno(r, "cannot read appd's list of windows: %s", g_strerror(-r));
+        return list_print(r, json, table, "No windows are open.", "windows");
 }
 
 /* ---- quit, kill --------------------------------------------------------- */
@@ -627,7 +620,9 @@ static int app_end(sd_bus *bus, const char *member, const char *verb, const char
         return manager_call(bus, call, what, NULL);
 }
 
-static int verb_quit(int argc, char **argv) {
+/* quit and kill: one Manager call per app named, every one tried; the
+ * first failure is the verb's. */
+static int apps_end(int argc, char **argv, const char *method, const char *verb) {
         g_autoptr(sd_bus) bus = NULL;
         int ret, r;
 
@@ -635,26 +630,19 @@ static int verb_quit(int argc, char **argv) {
         if (r < 0)
                 return r;
         for (int i = 1; i < argc; i++) {
-                r = app_end(bus, "QuitApp", "quit", argv[i]);
+                r = app_end(bus, method, verb, argv[i]);
                 if (r < 0 && ret == 0)
                         ret = r;
         }
         return ret;
 }
 
-static int verb_kill(int argc, char **argv) {
-        g_autoptr(sd_bus) bus = NULL;
-        int ret, r;
+static int verb_quit(int argc, char **argv) {
+        return apps_end(argc, argv, "QuitApp", "quit");
+}
 
-        ret = r = bus_connect(&bus);
-        if (r < 0)
-                return r;
-        for (int i = 1; i < argc; i++) {
-                r = app_end(bus, "KillApp", "kill", argv[i]);
-                if (r < 0 && ret == 0)
-                        ret = r;
-        }
-        return ret;
+static int verb_kill(int argc, char **argv) {
+        return apps_end(argc, argv, "KillApp", "kill");
 }
 
 /* ---- command line ------------------------------------------------------- */
