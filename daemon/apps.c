@@ -286,7 +286,19 @@ static void app_exited_cb(AppProcess *p, int exit_code, const char *reason,
         app_maybe_finish(a);
 }
 
-int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret) {
+int app_id_claim(Daemon *d, Package *pkg) {
+        char *id = NULL;
+        int r;
+
+        r = store_app_id_for_path(d->store, pkg->id, pkg->dir, &id);
+        if (r < 0)
+                return r;
+        g_free(pkg->id);
+        pkg->id = id;
+        return 0;
+}
+
+int app_open(Daemon *d, Package *pkg, const char *const *args, App **ret) {
         static const AppProcessCallbacks callbacks = {
                 .message = app_message_cb,
                 .output = app_output_cb,
@@ -297,6 +309,10 @@ int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret) 
         App *a;
         int r;
 
+        /* A folder of its own, an id of its own, whatever its name. */
+        r = app_id_claim(d, pkg);
+        if (r < 0)
+                return r;
         if (app_find(d, pkg->id))
                 return -EBUSY;
 
@@ -403,7 +419,7 @@ static void app_restore(Daemon *d, const StoreSessionApp *s) {
                 (void) store_session_remove(d->store, s->app_id);
                 return;
         }
-        if (!g_str_equal(pkg->id, s->app_id))
+        if (app_id_claim(d, pkg) < 0 || !g_str_equal(pkg->id, s->app_id))
                 (void) store_session_remove(d->store, s->app_id);
         /* Counted before the app runs: if it takes appd down again, the
          * next appd knows. */

@@ -108,7 +108,10 @@ struct Window {
 #define WINDOW_MAX_REQUEST_BYTES (256u * 1024 * 1024)
 
 /* apps.c */
-int app_open(Daemon *d, const Package *pkg, const char *const *args, App **ret);
+int app_open(Daemon *d, Package *pkg, const char *const *args, App **ret);
+/* Sets pkg->id to the id the app in pkg->dir goes by (store.h:
+ * store_app_id_for_path()); app_open() does it first. */
+int app_id_claim(Daemon *d, Package *pkg);
 App *app_find(Daemon *d, const char *id);
 int app_quit(App *a);
 int app_kill(App *a);

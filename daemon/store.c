@@ -137,6 +137,52 @@ int store_app_opened(Store *s, const char *id, const char *name, const char *ver
         return 0;
 }
 
+/* Whether some folder has `id`: 1, 0, or a negative errno. */
+static int store_app_id_taken(Store *s, const char *id) {
+        g_autoptr(sqlite3_stmt) st = NULL;
+        int r;
+
+        if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM apps WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+                return -EIO;
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+        r = sqlite3_step(st);
+        return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -EIO;
+}
+
+int store_app_id_for_path(Store *s, const char *base, const char *path, char **ret) {
+        g_autoptr(sqlite3_stmt) st = NULL;
+        int r;
+
+        /* This folder's id, if it had one for this name. */
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT id FROM apps WHERE path = ?1 AND "
+                               "(id = ?2 OR id GLOB ?2 || '-[0-9]*') "
+                               "ORDER BY last_opened DESC LIMIT 1",
+                               -1, &st, NULL) != SQLITE_OK)
+                return -EIO;
+        sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, base, -1, SQLITE_TRANSIENT);
+        r = sqlite3_step(st);
+        if (r == SQLITE_ROW) {
+                *ret = g_strdup((const char *) sqlite3_column_text(st, 0));
+                return 0;
+        }
+        if (r != SQLITE_DONE)
+                return -EIO;
+        for (unsigned n = 1; n < 100000; n++) {
+                g_autofree char *id = n == 1 ? g_strdup(base) : g_strdup_printf("%s-%u", base, n);
+
+                r = store_app_id_taken(s, id);
+                if (r < 0)
+                        return r;
+                if (r == 0) {
+                        *ret = g_steal_pointer(&id);
+                        return 0;
+                }
+        }
+        return -ENOSPC;
+}
+
 int store_list_apps(Store *s, GPtrArray **ret) {
         g_autoptr(sqlite3_stmt) st = NULL;
         g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func((GDestroyNotify) store_app_free);

@@ -30,6 +30,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Store, store_close)
 /* Records that an app was opened now. */
 int store_app_opened(Store *s, const char *id, const char *name, const char *version,
                      const char *path, int64_t now_usec);
+/* The id of the app in folder `path`, whose package name gives `base`:
+ * the id this folder had, else `base` when no other folder has it, else
+ * the first of base-2, base-3, … that none has.  Ids are never shared by
+ * two folders, so one app cannot take another's data by its name. */
+int store_app_id_for_path(Store *s, const char *base, const char *path, char **ret);
 /* Known apps, most recently opened first: a GPtrArray of StoreApp. */
 int store_list_apps(Store *s, GPtrArray **ret);
 

@@ -48,6 +48,13 @@ static void wait_log(const char *text) {
         }
 }
 
+static gboolean app_gone(gpointer data);
+
+/* The app has a process. */
+static gboolean app_running(gpointer data) {
+        return app_pid(data) > 0;
+}
+
 /* appd answers, and idle still runs in the same process it started in. */
 static void assert_others_fine(void) {
         g_autofree char *out = NULL;
@@ -63,6 +70,42 @@ static void assert_others_fine(void) {
 static int run_attacker(const char *name, char **ret_err) {
         g_autofree char *path = harness_app(name);
         return harness_appctl(NULL, ret_err, "open", "--wait", path, NULL);
+}
+
+/* A folder of its own whose package.json has the running idle's name gets
+ * an id of its own (so its own data: localStorage, remembered windows),
+ * runs beside idle instead of being refused, and keeps that id; idle is
+ * not touched. */
+static void test_same_name(void) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_dir_make_tmp("appd-same-name-XXXXXX", &error);
+        g_autofree char *idle = harness_app("idle");
+        g_autofree char *out = NULL, *again = NULL;
+
+        g_assert_no_error(error);
+        for (const char *const *f = (const char *const[]) { "package.json", "main.js", NULL }; *f; f++) {
+                g_autofree char *from = g_build_filename(idle, *f, NULL);
+                g_autofree char *to = g_build_filename(dir, *f, NULL);
+                g_autofree char *text = NULL;
+                gsize len;
+
+                g_assert_true(g_file_get_contents(from, &text, &len, NULL));
+                g_assert_true(g_file_set_contents(to, text, len, NULL));
+        }
+        g_assert_cmpint(harness_appctl(&out, NULL, "open", dir, NULL), ==, 0);
+        g_assert_cmpstr(g_strstrip(out), ==, "idle-2");
+        g_assert_true(harness_wait_for(app_running, "idle-2", 20000));
+        g_assert_cmpint(app_pid("idle-2"), !=, idle_pid);
+        assert_others_fine();
+        /* Its own folder again: the same id, so the same data. */
+        g_assert_cmpint(harness_appctl(NULL, NULL, "quit", "idle-2", NULL), ==, 0);
+        g_assert_true(harness_wait_for(app_gone, "idle-2", 20000));
+        g_assert_cmpint(harness_appctl(&again, NULL, "open", dir, NULL), ==, 0);
+        g_assert_cmpstr(g_strstrip(again), ==, "idle-2");
+        g_assert_cmpint(harness_appctl(NULL, NULL, "kill", "idle-2", NULL), ==, 0);
+        g_assert_true(harness_wait_for(app_gone, "idle-2", 20000));
+        assert_others_fine();
+        harness_remove_tree(dir);
 }
 
 static void test_kill_self(void) {
@@ -218,6 +261,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/isolation/buffers", test_buffers);
         g_test_add_func("/isolation/memory-scan", test_memory_scan);
         g_test_add_func("/isolation/window-ids", test_window_ids);
+        g_test_add_func("/isolation/same-name", test_same_name);
         g_test_add_func("/isolation/appd-ends", test_appd_ends);
 
         h = harness_start();

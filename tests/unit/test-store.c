@@ -204,6 +204,40 @@ static void test_session(void) {
         harness_remove_tree(dir);
 }
 
+/* Ids are per folder: a second folder with the same package name gets an
+ * id of its own, and keeps it; the first keeps its own. */
+static void test_app_ids(void) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_dir_make_tmp("appd-store-XXXXXX", &error);
+        Store *s = NULL;
+        struct {
+                const char *base, *path, *want;
+        } steps[] = {
+                { "idle", "/apps/idle", "idle" },
+                { "idle", "/elsewhere/idle", "idle-2" },
+                { "idle", "/third/idle", "idle-3" },
+                { "idle", "/elsewhere/idle", "idle-2" },
+                { "idle", "/apps/idle", "idle" },
+                /* The folder's package renamed: the new name's id. */
+                { "renamed", "/apps/idle", "renamed" },
+                /* A name that looks like a given id gets one of its own. */
+                { "idle-2", "/other/idle-2", "idle-2-2" },
+        };
+
+        g_assert_no_error(error);
+        g_assert_cmpint(store_open(dir, &s), ==, 0);
+        for (size_t i = 0; i < G_N_ELEMENTS(steps); i++) {
+                g_autofree char *id = NULL;
+
+                g_assert_cmpint(store_app_id_for_path(s, steps[i].base, steps[i].path, &id), ==, 0);
+                g_assert_cmpstr(id, ==, steps[i].want);
+                g_assert_cmpint(store_app_opened(s, id, steps[i].base, "1.0.0", steps[i].path,
+                                                 (int64_t) i), ==, 0);
+        }
+        store_close(s);
+        harness_remove_tree(dir);
+}
+
 int main(int argc, char **argv) {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/store/record-and-list", test_record_and_list);
@@ -213,5 +247,6 @@ int main(int argc, char **argv) {
         g_test_add_func("/store/newer-schema-refused", test_newer_schema_refused);
         g_test_add_func("/store/corrupt-file", test_corrupt_file);
         g_test_add_func("/store/session", test_session);
+        g_test_add_func("/store/app-ids", test_app_ids);
         return g_test_run();
 }
