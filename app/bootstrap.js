@@ -134,12 +134,19 @@ function start(specText) {
   Module._load(spec.mainPath, null, true);
   setImmediate(() => {
     electron.emitReady();
-    // After what 'ready' set off, whenReady()'s callbacks too.
-    setImmediate(() => {
-      const waiting = early;
-      early = null;
-      for (const msg of waiting) electron.dispatch(msg);
-    });
+    // After what 'ready' set off, whenReady()'s callbacks too; one event
+    // a turn, so what each sets off (promises it settles) runs before the
+    // next, as when events arrive one by one.  Events that arrive
+    // meanwhile queue behind.
+    const drain = () => {
+      if (early.length === 0) {
+        early = null;
+        return;
+      }
+      electron.dispatch(early.shift());
+      setImmediate(drain);
+    };
+    setImmediate(drain);
   });
 }
 

@@ -162,10 +162,7 @@ static gboolean app_process_link_lost_kill_cb(gpointer user_data) {
         return G_SOURCE_REMOVE;
 }
 
-static void app_process_link_closed_cb(sd_bus *bus, int error, gpointer user_data) {
-        AppProcess *p = user_data;
-
-        p->link_source = 0;
+static void app_process_link_lost(AppProcess *p) {
         app_process_link_close(p);
         if (p->reported || p->killed || !p->child)
                 return;
@@ -174,6 +171,13 @@ static void app_process_link_closed_cb(sd_bus *bus, int error, gpointer user_dat
         p->link_lost = TRUE;
         p->kill_timer = g_timeout_add(APP_PROCESS_LINK_LOST_GRACE_MS,
                                       app_process_link_lost_kill_cb, p);
+}
+
+static void app_process_link_closed_cb(sd_bus *bus, int error, gpointer user_data) {
+        AppProcess *p = user_data;
+
+        p->link_source = 0;
+        app_process_link_lost(p);
 }
 
 /* What a dead process sent before it died is still in the socket. */
@@ -333,6 +337,11 @@ static char *app_process_spec_to_json(const AppProcessSpec *spec) {
         return bus_string_json_ascii(text);
 }
 
+/* The error of a link whose other end is closed. */
+static gboolean link_dropped(int r) {
+        return r == -ECONNRESET || r == -EPIPE || r == -ENOTCONN;
+}
+
 /* Spawns `program` linked to appd; the app comes with Start.  app_id:
  * NULL for a spare. */
 static int app_process_spawn(const char *program, const char *app_id, unsigned heap_mb,
@@ -365,6 +374,10 @@ static int app_process_spawn(const char *program, const char *app_id, unsigned h
         r = link_serve(p, fd);
         if (r >= 0)
                 p->link_source = bus_source_attach(p->link, NULL, app_process_link_closed_cb, p);
+        /* A process that dropped its link already is still one appd
+         * started: its end is reported when it is reaped. */
+        if (link_dropped(r))
+                r = 0;
         if (r < 0) {
                 app_process_free(p);
                 return r;
@@ -423,8 +436,14 @@ pid_t app_process_spare_get_pid(void) {
 static AppProcess *app_process_spare_take(const char *program, unsigned heap_mb) {
         AppProcess *p = spare.process;
 
-        if (!p || !p->child || !p->link || p->reported || p->heap_mb != heap_mb ||
-            g_strcmp0(program, spare.program) != 0)
+        if (p && (!p->child || !p->link || p->reported)) {
+                /* Dying, or it dropped its link: of no use; a new one
+                 * follows. */
+                g_clear_pointer(&spare.process, app_process_free);
+                spare.failures++;
+                return NULL;
+        }
+        if (!p || p->heap_mb != heap_mb || g_strcmp0(program, spare.program) != 0)
                 return NULL;
         spare.process = NULL;
         /* It worked: a spare that fails later starts the count anew. */
@@ -432,10 +451,21 @@ static AppProcess *app_process_spare_take(const char *program, unsigned heap_mb)
         return p;
 }
 
+static int app_process_send_start(AppProcess *p, const char *json) {
+        g_autoptr(sd_bus_message) m = NULL;
+        int r;
+
+        r = app_process_call_new(p, "Start", strlen(json), &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", json);
+        if (r >= 0)
+                r = app_process_call_send(p, m, strlen(json));
+        return r;
+}
+
 int app_process_start(const char *program, const AppProcessSpec *spec,
                       const AppProcessCallbacks *callbacks, gpointer user_data,
                       AppProcess **ret) {
-        g_autoptr(sd_bus_message) m = NULL;
         g_autofree char *json = NULL;
         unsigned heap_mb;
         AppProcess *p;
@@ -448,29 +478,40 @@ int app_process_start(const char *program, const AppProcessSpec *spec,
                 return -EINVAL;
 
         heap_mb = spec->max_old_generation_mb ?: APP_PROCESS_DEFAULT_HEAP_MB;
+        json = app_process_spec_to_json(spec);
         p = app_process_spare_take(program, heap_mb);
         if (p) {
                 adopted = TRUE;
                 p->app_id = g_strdup(spec->app_id);
-        } else {
+                /* A spare can die unseen just before: then a new process
+                 * it is. */
+                r = app_process_send_start(p, json);
+                if (r < 0) {
+                        APP_PROCESS_LOG(p, G_LOG_LEVEL_INFO, "The spare app process %d is gone (%s)",
+                                        (int) p->pid, g_strerror(-r));
+                        g_clear_pointer(&p, app_process_free);
+                        adopted = FALSE;
+                }
+        }
+        if (!p) {
                 r = app_process_spawn(program, spec->app_id, heap_mb, &p);
-                if (r < 0)
+                if (r >= 0)
+                        r = app_process_send_start(p, json);
+                /* A process that dropped its link at once ends as any
+                 * process that does: "failed", once it is reaped. */
+                if (p && link_dropped(r)) {
+                        app_process_link_lost(p);
+                        r = 0;
+                }
+                if (r < 0) {
+                        app_process_free(p);
                         return r;
+                }
         }
         app_process_spare_schedule();
         p->callbacks = *callbacks;
         p->user_data = user_data;
 
-        json = app_process_spec_to_json(spec);
-        r = app_process_call_new(p, "Start", strlen(json), &m);
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", json);
-        if (r >= 0)
-                r = app_process_call_send(p, m, strlen(json));
-        if (r < 0) {
-                app_process_free(p);
-                return r;
-        }
         APP_PROCESS_LOG(p, G_LOG_LEVEL_INFO, "App %s: process %d %s", p->app_id, (int) p->pid,
                         adopted ? "(a spare) given the app" : "started");
         *ret = p;

@@ -58,7 +58,9 @@ static int open_with(const char *mode, const char *dir, char **ret_err, Harness 
         g_autofree char *mode_env = g_strdup_printf("APPD_TEST_APP_MODE=%s", mode);
         g_autofree char *dir_env = g_strdup_printf("APPD_TEST_LOG_DIR=%s", dir);
         g_autofree char *app = harness_app("exit-code");
-        const char *env[] = { "APPD_APP_PROCESS=" FAKE_APP_PROCESS_BIN, mode_env, dir_env, NULL };
+        /* No spare: each open starts the stand-in for that open. */
+        const char *env[] = { "APPD_APP_PROCESS=" FAKE_APP_PROCESS_BIN, "APPD_SPARE_APP_PROCESSES=0",
+                              mode_env, dir_env, NULL };
 
         *ret_h = harness_start_with(RENDERER_BIN, env);
         return harness_appctl(NULL, ret_err, "open", "--wait", app, NULL);
