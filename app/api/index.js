@@ -1,10 +1,30 @@
 // The electron module an app's main script gets from require('electron'),
 // following Electron's documented API.  It runs in the app's own process
 // (appd-app) and talks to the daemon in the messages of docs/js-messages.md.
-// Evaluated to a function of (require, ctx); ctx carries the app's identity
-// and ctx.post(message) sends to the daemon.
-(function (require, ctx) {
+//
+// Its files are in app/api/: one per module of Electron's API, as in
+// Electron's lib/browser/api/, and some for what those share.
+// bootstrap.js evaluates each to a factory, function (require, ctx,
+// internal), and calls this one as (require, ctx, factories), factories by
+// file name.  ctx carries the app's identity, and ctx.post(message[,
+// bytes]) sends to the daemon.  internal holds what the files before have
+// returned: each file takes what it needs from it and returns what it
+// offers the files after it, as its header says.
+(function (require, ctx, factories) {
   'use strict';
+
+  // In this order: a file takes what the ones before it returned.
+  const FILES = ['event', 'arguments', 'colour'];
+
+  const internal = {};
+  for (const file of FILES) {
+    for (const [name, value] of Object.entries(factories[file](require, ctx, internal))) {
+      if (Object.hasOwn(internal, name)) throw new Error(`api/${file}.js: '${name}' is taken`);
+      internal[name] = value;
+    }
+  }
+  const { newEvent, destroyedError, conversionError, requireArgs, intArg, numberArg, stringArg,
+          parseColour, colourHex, colourCSS } = internal;
 
   const EventEmitter = require('events');
   const fs = require('fs');
@@ -24,18 +44,6 @@
     resolveReady = resolve;
   });
 
-  function newEvent() {
-    let prevented = false;
-    return {
-      preventDefault() {
-        prevented = true;
-      },
-      get defaultPrevented() {
-        return prevented;
-      },
-    };
-  }
-
   // Names of the net error codes the renderer reports.
   const NET_ERROR_NAMES = {
     [-2]: 'ERR_FAILED',
@@ -46,10 +54,6 @@
     [-300]: 'ERR_INVALID_URL',
     [-301]: 'ERR_DISALLOWED_URL_SCHEME',
   };
-
-  function destroyedError() {
-    return new TypeError('Object has been destroyed');
-  }
 
   // An error like Electron's for a failed navigation.
   function loadError(code, description, url) {
@@ -177,101 +181,6 @@
     app.emit('ready', newEvent(), {});
     resolveReady();
     ctx.post({ op: 'app-ready' });
-  }
-
-  // ---- arguments ---------------------------------------------------------
-
-  // Electron converts native arguments with gin, whose failures read
-  // "Error processing argument at index N, conversion failure from V",
-  // V being V8's detail string for the value.
-  function detailString(value) {
-    if (typeof value === 'string') return value;
-    if (typeof value === 'function') return '#<Function>';
-    if (Array.isArray(value)) return value.map((v) => (v == null ? '' : String(v))).join(',');
-    if (value && typeof value === 'object') {
-      const name = value.constructor && value.constructor.name;
-      return `#<${name || 'Object'}>`;
-    }
-    return String(value);
-  }
-
-  function conversionError(index, value) {
-    return new TypeError(
-      `Error processing argument at index ${index}, conversion failure from ${detailString(value)}`);
-  }
-
-  function requireArgs(args, count) {
-    if (args.length < count) throw new TypeError('Insufficient number of arguments.');
-  }
-
-  // Whole pixels: fractions are rounded rather than refused, which is
-  // kinder to apps that compute sizes from ratios.
-  function intArg(args, index) {
-    const value = args[index];
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw conversionError(index, value);
-    return Math.round(value);
-  }
-
-  function numberArg(args, index) {
-    const value = args[index];
-    if (typeof value !== 'number' || Number.isNaN(value)) throw conversionError(index, value);
-    return value;
-  }
-
-  function stringArg(args, index) {
-    const value = args[index];
-    if (typeof value !== 'string') throw conversionError(index, value);
-    return value;
-  }
-
-  // ---- colours -----------------------------------------------------------
-
-  const NAMED_COLOURS = {
-    black: [0, 0, 0], silver: [192, 192, 192], gray: [128, 128, 128], grey: [128, 128, 128],
-    white: [255, 255, 255], maroon: [128, 0, 0], red: [255, 0, 0], purple: [128, 0, 128],
-    fuchsia: [255, 0, 255], magenta: [255, 0, 255], green: [0, 128, 0], lime: [0, 255, 0],
-    olive: [128, 128, 0], yellow: [255, 255, 0], navy: [0, 0, 128], blue: [0, 0, 255],
-    teal: [0, 128, 128], aqua: [0, 255, 255], cyan: [0, 255, 255], orange: [255, 165, 0],
-  };
-
-  // Electron's colour strings: #RGB, #ARGB, #RRGGBB, #AARRGGBB (alpha
-  // first, unlike CSS), rgb(), rgba(), and CSS names.  null if unknown.
-  function parseColour(text) {
-    const s = String(text).trim().toLowerCase();
-    let m = /^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/.exec(s);
-    if (m) {
-      let hex = m[1];
-      if (hex.length <= 4) hex = [...hex].map((c) => c + c).join('');
-      const n = hex.length === 8 ? hex : `ff${hex}`;
-      return {
-        a: parseInt(n.slice(0, 2), 16) / 255,
-        r: parseInt(n.slice(2, 4), 16),
-        g: parseInt(n.slice(4, 6), 16),
-        b: parseInt(n.slice(6, 8), 16),
-      };
-    }
-    m = /^rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*([\d.]+)\s*)?\)$/.exec(s);
-    if (m) {
-      const c = (v) => Math.max(0, Math.min(255, Math.round(Number(v))));
-      const a = m[4] === undefined ? 1 : Math.max(0, Math.min(1, Number(m[4])));
-      return { r: c(m[1]), g: c(m[2]), b: c(m[3]), a };
-    }
-    if (s === 'transparent') return { r: 0, g: 0, b: 0, a: 0 };
-    if (Object.prototype.hasOwnProperty.call(NAMED_COLOURS, s)) {
-      const [r, g, b] = NAMED_COLOURS[s];
-      return { r, g, b, a: 1 };
-    }
-    return null;
-  }
-
-  function colourHex(c) {
-    const h = (v) => v.toString(16).padStart(2, '0').toUpperCase();
-    return `#${h(c.r)}${h(c.g)}${h(c.b)}`;
-  }
-
-  // What the renderer gets: CSS, so the alpha-first hex never reaches it.
-  function colourCSS(c) {
-    return `rgba(${c.r},${c.g},${c.b},${Number(c.a.toFixed(3))})`;
   }
 
   // ---- webContents calls -------------------------------------------------
