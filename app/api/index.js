@@ -14,9 +14,10 @@
   'use strict';
 
   // In this order: a file takes what the ones before it returned.
-  const FILES = ['event', 'arguments', 'colour'];
+  const FILES = ['event', 'arguments', 'colour', 'app'];
 
-  const internal = {};
+  // The app's BrowserWindows by id, until each is destroyed.
+  const internal = { windows: new Map() };
   for (const file of FILES) {
     for (const [name, value] of Object.entries(factories[file](require, ctx, internal))) {
       if (Object.hasOwn(internal, name)) throw new Error(`api/${file}.js: '${name}' is taken`);
@@ -24,25 +25,16 @@
     }
   }
   const { newEvent, destroyedError, conversionError, requireArgs, intArg, numberArg, stringArg,
-          parseColour, colourHex, colourCSS } = internal;
+          parseColour, colourHex, colourCSS, app, emitReady, isReady, isQuitting, appName } = internal;
 
   const EventEmitter = require('events');
   const fs = require('fs');
-  const os = require('os');
   const path = require('path');
 
-  const windows = new Map(); // id → BrowserWindow, not yet destroyed
+  const { windows } = internal;
   // BrowserWindow.id: the app's own numbers, from 1; appd maps them to its
   // ids for the windows.
   let lastWindowId = 0;
-  let ready = false;
-  let quitting = false;
-  let appName = ctx.name || '';
-  const pathOverrides = new Map();
-  let resolveReady;
-  const readyPromise = new Promise((resolve) => {
-    resolveReady = resolve;
-  });
 
   // Names of the net error codes the renderer reports.
   const NET_ERROR_NAMES = {
@@ -62,125 +54,6 @@
     err.code = description;
     err.url = url;
     return err;
-  }
-
-  // ---- app -------------------------------------------------------------
-
-  function xdgDir(variable, fallback) {
-    const value = process.env[variable];
-    return value && path.isAbsolute(value) ? value : path.join(os.homedir(), fallback);
-  }
-
-  const app = new EventEmitter();
-  Object.assign(app, {
-    whenReady() {
-      return readyPromise;
-    },
-    isReady() {
-      return ready;
-    },
-    getName() {
-      return appName;
-    },
-    setName(name) {
-      appName = String(name);
-    },
-    getVersion() {
-      return ctx.version || '';
-    },
-    getAppPath() {
-      return ctx.appDir;
-    },
-    getLocale() {
-      const lang = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
-      const m = /^([a-z]{2,3})(?:_([A-Z]{2}))?/.exec(lang);
-      return m ? (m[2] ? `${m[1]}-${m[2]}` : m[1]) : 'en-US';
-    },
-    getPath(name) {
-      if (pathOverrides.has(name)) return pathOverrides.get(name);
-      switch (name) {
-        case 'home':
-          return os.homedir();
-        case 'appData':
-          return path.dirname(this.getPath('userData'));
-        case 'userData':
-        case 'sessionData':
-          return ctx.userDataDir;
-        case 'logs':
-          return path.join(this.getPath('userData'), 'logs');
-        case 'temp':
-          return os.tmpdir();
-        case 'cache':
-          return xdgDir('XDG_CACHE_HOME', '.cache');
-        case 'exe':
-          return process.execPath;
-        case 'desktop':
-          return path.join(os.homedir(), 'Desktop');
-        case 'documents':
-          return path.join(os.homedir(), 'Documents');
-        case 'downloads':
-          return path.join(os.homedir(), 'Downloads');
-        case 'music':
-          return path.join(os.homedir(), 'Music');
-        case 'pictures':
-          return path.join(os.homedir(), 'Pictures');
-        case 'videos':
-          return path.join(os.homedir(), 'Videos');
-        default:
-          throw new Error(`Failed to get '${name}' path`);
-      }
-    },
-    setPath(name, value) {
-      if (typeof value !== 'string' || !path.isAbsolute(value))
-        throw new Error(`Path must be absolute: ${value}`);
-      pathOverrides.set(name, value);
-    },
-    quit() {
-      if (quitting) return;
-      const beforeQuit = newEvent();
-      this.emit('before-quit', beforeQuit);
-      if (beforeQuit.defaultPrevented) return;
-      quitting = true;
-      for (const win of [...windows.values()]) {
-        if (win._destroyed) continue;
-        const close = newEvent();
-        win.emit('close', close);
-        if (close.defaultPrevented) {
-          quitting = false;
-          return;
-        }
-        win.destroy();
-      }
-      const willQuit = newEvent();
-      this.emit('will-quit', willQuit);
-      if (willQuit.defaultPrevented) {
-        quitting = false;
-        return;
-      }
-      this.emit('quit', newEvent(), 0);
-      process.exit(0);
-    },
-    exit(code = 0) {
-      process.exit(code);
-    },
-  });
-  Object.defineProperty(app, 'name', {
-    get: () => appName,
-    set: (name) => {
-      appName = String(name);
-    },
-  });
-  // Apps open developer tools and the like when unpackaged; what the daemon
-  // runs is an installed app.
-  Object.defineProperty(app, 'isPackaged', { value: true });
-
-  function emitReady() {
-    if (ready) return;
-    ready = true;
-    app.emit('will-finish-launching');
-    app.emit('ready', newEvent(), {});
-    resolveReady();
-    ctx.post({ op: 'app-ready' });
   }
 
   // ---- webContents calls -------------------------------------------------
@@ -815,7 +688,7 @@
   class BrowserWindow extends EventEmitter {
     constructor(options = {}) {
       super();
-      if (!ready) throw new Error('Cannot create BrowserWindow before app is ready');
+      if (!isReady()) throw new Error('Cannot create BrowserWindow before app is ready');
       if (!options || typeof options !== 'object') options = {};
       const prefs = options.webPreferences && typeof options.webPreferences === 'object'
         ? options.webPreferences : {};
@@ -827,7 +700,7 @@
 
       this.id = ++lastWindowId;
       this._destroyed = false;
-      this._title = typeof options.title === 'string' ? options.title : appName;
+      this._title = typeof options.title === 'string' ? options.title : appName();
       this._visible = options.show !== false;
       // A show()/hide() the daemon has not confirmed yet: older reports
       // of visibility must not undo it.
@@ -1517,7 +1390,7 @@
     wc._rejectCalls();
     win.emit('closed');
     wc.emit('destroyed');
-    if (windows.size > 0 || quitting) return;
+    if (windows.size > 0 || isQuitting()) return;
     // Electron's default with no listener is to quit.
     if (app.listenerCount('window-all-closed') > 0) app.emit('window-all-closed');
     else app.quit();
