@@ -2,10 +2,10 @@
 // the daemon runs for it.  Its setters tell the daemon (window-set-*); the
 // daemon's reports of what the window manager did come back to _onState.
 //
-// Takes newEvent, the argument checks, colourHex, parseColour and
-// colourCSS, app, isReady, isQuitting, appName, WebContents, the window
-// options' readOptions, firstBounds, createOptions, iconPath and flag, and
-// windows, which it keeps.  Returns {BrowserWindow, windowGone(win) (the
+// Takes newEvent, the argument checks, defineAccessors, the colours, app,
+// isReady, isQuitting, appName, WebContents, the window options'
+// readOptions, firstBounds, createOptions, iconPath and flag, and windows,
+// which it keeps.  Returns {BrowserWindow, windowGone(win) (the
 // window is gone: destroyed, or closed by the daemon)}.
 (function (require, ctx, internal) {
   'use strict';
@@ -13,8 +13,8 @@
   const EventEmitter = require('events');
 
   const { newEvent, destroyedError, conversionError, requireArgs, intArg, numberArg, stringArg,
-          parseColour, colourHex, colourCSS, app, isReady, isQuitting, appName, WebContents,
-          readOptions, firstBounds, createOptions, iconPath, flag, windows } = internal;
+          defineAccessors, parseColour, colourHex, colourCSS, app, isReady, isQuitting, appName,
+          WebContents, readOptions, firstBounds, createOptions, iconPath, flag, windows } = internal;
 
   // BrowserWindow.id: the app's own numbers, from 1; appd maps them to its
   // ids for the windows.
@@ -620,7 +620,7 @@
   }
 
   // Electron's window properties, over the same getters and setters.
-  for (const [prop, getter, setter] of [
+  defineAccessors(BrowserWindow.prototype, [
     ['title', 'getTitle', 'setTitle'],
     ['resizable', 'isResizable', 'setResizable'],
     ['movable', 'isMovable', 'setMovable'],
@@ -629,16 +629,7 @@
     ['closable', 'isClosable', 'setClosable'],
     ['fullScreen', 'isFullScreen', 'setFullScreen'],
     ['autoHideMenuBar', 'isMenuBarAutoHide', 'setAutoHideMenuBar'],
-  ]) {
-    Object.defineProperty(BrowserWindow.prototype, prop, {
-      get() {
-        return this[getter]();
-      },
-      set(value) {
-        this[setter](value);
-      },
-    });
-  }
+  ]);
 
   // The window is gone for the app as soon as it is destroyed (Electron
   // emits 'closed' from destroy()); the daemon's later 'closed' is ignored.

@@ -14,8 +14,8 @@
   'use strict';
 
   // In this order: a file takes what the ones before it returned.
-  const FILES = ['event', 'arguments', 'colour', 'app', 'web-frame-main', 'ipc-main',
-                 'web-contents', 'window-options', 'browser-window', 'daemon-events'];
+  const FILES = ['event', 'arguments', 'properties', 'colour', 'app', 'web-frame-main',
+                 'ipc-main', 'web-contents', 'window-options', 'browser-window', 'daemon-events'];
 
   // The app's BrowserWindows by id, until each is destroyed.
   const internal = { windows: new Map() };

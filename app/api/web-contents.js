@@ -2,10 +2,11 @@
 // loads and history, calls the renderer answers, the page's events) and
 // the webContents module.
 //
-// Takes newEvent, the argument checks, app, IpcMainImpl, ipcFrame,
-// mainFrameOf and windows; and internal.BrowserWindow when called, as
-// browser-window.js comes after this file (it needs WebContents).  Returns
-// {WebContents, webContents, settleCall(msg) (a wc-reply from the daemon)}.
+// Takes newEvent, the argument checks, defineAccessors, app, IpcMainImpl,
+// ipcFrame, mainFrameOf and windows; and internal.BrowserWindow when
+// called, as browser-window.js comes after this file (it needs
+// WebContents).  Returns {WebContents, webContents, settleCall(msg) (a
+// wc-reply from the daemon)}.
 (function (require, ctx, internal) {
   'use strict';
 
@@ -13,8 +14,8 @@
   const fs = require('fs');
   const path = require('path');
 
-  const { newEvent, destroyedError, conversionError, requireArgs, numberArg, stringArg, app,
-          IpcMainImpl, ipcFrame, mainFrameOf, windows } = internal;
+  const { newEvent, destroyedError, conversionError, requireArgs, numberArg, stringArg,
+          defineAccessors, app, IpcMainImpl, ipcFrame, mainFrameOf, windows } = internal;
 
   // Names of the net error codes the renderer reports.
   const NET_ERROR_NAMES = {
@@ -559,20 +560,11 @@
     }
   }
 
-  for (const [prop, getter, setter] of [
+  defineAccessors(WebContents.prototype, [
     ['zoomFactor', 'getZoomFactor', 'setZoomFactor'],
     ['zoomLevel', 'getZoomLevel', 'setZoomLevel'],
     ['userAgent', 'getUserAgent', 'setUserAgent'],
-  ]) {
-    Object.defineProperty(WebContents.prototype, prop, {
-      get() {
-        return this[getter]();
-      },
-      set(value) {
-        this[setter](value);
-      },
-    });
-  }
+  ]);
 
   // Deepest existing ancestor resolved through symlinks, the rest appended,
   // so a symlink cannot lead a loadFile() out of the app folder.
