@@ -44,9 +44,13 @@ function parseWindowStates(text) {
 const makeCodec = vm.runInThisContext(
   `(function () { const module = { exports: {} };\n${binding.codecSource}\n;return module.exports; })`,
   { filename: 'appd:ipc-codec.js' });
-const makeElectron = vm.runInThisContext(binding.electronSource, {
-  filename: 'appd:electron.js',
-});
+// The electron module: one file per module of Electron's API (app/api/),
+// each evaluated to a factory; api/index.js makes the module of them.
+const apiFactories = {};
+for (const [key, source] of Object.entries(binding)) {
+  const m = /^api\/([a-z-]+)\.js$/.exec(key);
+  if (m) apiFactories[m[1]] = vm.runInThisContext(source, { filename: `appd:${key}` });
+}
 const makeRemote = vm.runInThisContext(binding.remoteSource, { filename: 'appd:remote.js' });
 
 // As Electron does: 'electron' resolves to a fixed cache key that holds the
@@ -102,7 +106,7 @@ function start(specText) {
   binding.title(`appd-app --app-id=${spec.appId}`);
   captureOutput();
 
-  electron = makeElectron(require, {
+  electron = apiFactories.index(require, {
     appId: spec.appId,
     name: spec.name,
     version: spec.version,
@@ -115,7 +119,7 @@ function start(specText) {
     post(msg, bytes) {
       binding.send(JSON.stringify(msg), bytes);
     },
-  });
+  }, apiFactories);
   fixModule('electron', electron.exports, 'electron/main');
 
   // Node in pages and the remote module (remote.js): its requests arrive on

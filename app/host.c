@@ -12,10 +12,10 @@
 #include <systemd/sd-bus.h>
 #include <uv.h>
 
+#include "api-js.h"
 #include "appd-protocol.h"
 #include "bus-source.h"
 #include "bus-string.h"
-#include "electron-js.h"
 #include "ipc-codec-js.h"
 #include "remote-js.h"
 
@@ -518,7 +518,7 @@ napi_value host_binding_init(napi_env env, napi_value exports) {
                 const char *name;
                 const char *source;
         } sources[] = {
-                { "electronSource", appd_js_electron },
+                APPD_JS_API_SOURCES
                 { "codecSource", appd_js_ipc_codec },
                 { "remoteSource", appd_js_remote },
         };

@@ -7,7 +7,8 @@
 // here, in a registry per page, until the page lets go of its proxies.
 //
 // Evaluated to a function of (require, ctx, electron): ctx is the app's
-// context (appDir), electron what electron.js returned.  Returns
+// context (appDir), electron what the electron module
+// (app/api/index.js) returned.  Returns
 // { channel, handle(wc, kind, args, reply), mainModule }.
 (function (require, ctx, electron) {
   'use strict';
