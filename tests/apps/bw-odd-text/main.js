@@ -1,0 +1,33 @@
+// Page text with Unicode noncharacters, which JSON and GLib take and
+// sd-bus refuses: a title and an exception's message arrive with U+FFFD in
+// their place.
+const { app, BrowserWindow } = require('electron');
+const { fail, deadline, check, same, rejection } = require('../lib/checks.js');
+
+deadline(20000);
+app.on('window-all-closed', () => {});
+
+async function main() {
+  const win = new BrowserWindow({ show: false });
+  const wc = win.webContents;
+  await win.loadFile('index.html');
+
+  const titled = new Promise((resolve) => {
+    wc.on('page-title-updated', (event, title) => {
+      if (title !== 'plain') resolve(title);
+    });
+  });
+  await wc.executeJavaScript('document.title = "a\\uFFFE"; true');
+  const title = await Promise.race([titled, new Promise((r) => setTimeout(() => r('(no title)'), 3000))]);
+  same(title, 'a\uFFFD', 'page-title-updated');
+  same(wc.getTitle(), 'a\uFFFD', 'getTitle');
+
+  // The exception's message is the page's text: the call rejects with it.
+  const err = await rejection(wc.executeJavaScript('throw new Error("odd \\uFDD0 failure")'));
+  check(err instanceof Error && err.message.includes('odd \uFFFD failure'), `exception: ${err && err.message}`);
+  same(await wc.executeJavaScript('1 + 1'), 2, 'executeJavaScript after the exception');
+
+  win.destroy();
+}
+
+app.whenReady().then(main).then(() => app.exit(0), (err) => fail(err.message));
