@@ -50,6 +50,16 @@
       throw new Error(`ipcRenderer: channel names starting with '${RESERVED_PREFIX}' are reserved`);
   }
 
+  // sd-bus refuses strings with Unicode noncharacters, and a channel is
+  // refused, not renamed, as appd does on the main side.
+  function checkBusChannel(channel) {
+    for (const ch of channel) {
+      const c = ch.codePointAt(0);
+      if ((c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) === 0xfffe)
+        throw new Error('ipcRenderer: the channel name has characters D-Bus cannot carry');
+    }
+  }
+
   function checkListener(listener) {
     if (typeof listener !== 'function')
       throw new TypeError('ipcRenderer: listener must be a function');
@@ -155,6 +165,7 @@
   const ipcRenderer = {
     send(channel, ...args) {
       checkChannel(channel);
+      checkBusChannel(channel);
       postFramed(channel, frameArgs(args));
     },
 
@@ -162,6 +173,7 @@
     // as send(channel, message) does and transfer must be empty.
     postMessage(channel, message, transfer) {
       checkChannel(channel);
+      checkBusChannel(channel);
       if (transfer !== undefined && (!Array.isArray(transfer) || transfer.length > 0))
         throw new Error('ipcRenderer.postMessage: transferring MessagePorts is not supported');
       postFramed(channel, frameArgs([message]));
@@ -169,6 +181,7 @@
 
     async invoke(channel, ...args) {
       checkChannel(channel);
+      checkBusChannel(channel);
       const payload = frameArgs(args);
       if (pageLink) {
         const bytes = await new Promise((resolve, reject) => {
@@ -197,6 +210,7 @@
 
     sendSync(channel, ...args) {
       checkChannel(channel);
+      checkBusChannel(channel);
       return sendSyncFramed(channel, frameArgs(args));
     },
 

@@ -1,14 +1,18 @@
 // Page text with Unicode noncharacters, which JSON and GLib take and
 // sd-bus refuses: a title and an exception's message arrive with U+FFFD in
-// their place.
-const { app, BrowserWindow } = require('electron');
+// their place, and an IPC channel with one is refused in the page (the
+// preload's half), with IPC working after.
+const { app, BrowserWindow, ipcMain } = require('electron');
 const { fail, deadline, check, same, rejection } = require('../lib/checks.js');
+const path = require('path');
 
 deadline(20000);
 app.on('window-all-closed', () => {});
 
 async function main() {
-  const win = new BrowserWindow({ show: false });
+  ipcMain.handle('add', (event, a, b) => a + b);
+  const done = new Promise((resolve) => ipcMain.once('done', (event, problems) => resolve(problems)));
+  const win = new BrowserWindow({ show: false, webPreferences: { preload: path.join(__dirname, 'preload.js') } });
   const wc = win.webContents;
   await win.loadFile('index.html');
 
@@ -27,6 +31,7 @@ async function main() {
   check(err instanceof Error && err.message.includes('odd \uFFFD failure'), `exception: ${err && err.message}`);
   same(await wc.executeJavaScript('1 + 1'), 2, 'executeJavaScript after the exception');
 
+  same(await done, [], 'the page\'s problems');
   win.destroy();
 }
 
