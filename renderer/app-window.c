@@ -82,7 +82,7 @@ struct _AppWindow {
         char *in_page_reported;
         gboolean has_preload;
         char *node_mode; /* as AppWindowOptions.node_mode */
-        /* Page links (renderer/page-extension.c): one kept ready for the
+        /* Page links (web-process/page-extension.c): one kept ready for the
          * next web process that asks, and a web process's request that
          * came before one was. */
         gboolean page_links;

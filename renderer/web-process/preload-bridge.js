@@ -12,8 +12,8 @@
  * page's world, as in Electron.
  *
  * Transport (docs/ipc.md): on the page link (__appdLink, which
- * renderer/page-extension.c puts in this world) when the web process has
- * one; without it:
+ * page-extension.c, beside this file, puts in this world) when the web
+ * process has one; without it:
  *   send      messageHandlers.appdIpc.postMessage({channel, payload})
  *   invoke    messageHandlers.appdInvoke.postMessage({channel, payload}),
  *             whose reply is the framed result (base64), or an error with
@@ -110,9 +110,9 @@
     return h;
   }
 
-  // The page link (renderer/page-extension.c, docs/ipc.md): IPC from this
-  // web process straight to appd, bytes as they are.  Taken off the
-  // global so that nothing after the bridge finds it.
+  // The page link (page-extension.c, docs/ipc.md): IPC from this web
+  // process straight to appd, bytes as they are.  Taken off the global so
+  // that nothing after the bridge finds it.
   const pageLink = (() => {
     const link = globalThis.__appdLink;
     try {
@@ -302,8 +302,8 @@
 
   // ---- contextBridge ----------------------------------------------------
 
-  // The link to main-world-bridge.js (renderer/world-link.js, put in
-  // here at build time).
+  // The link to main-world-bridge.js (world-link.js, put in here at build
+  // time).
   /* @world-link.js@ */
 
 
