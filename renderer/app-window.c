@@ -1,4 +1,9 @@
-#include "app-window.h"
+/* AppWindow (app-window.h): one BrowserWindow's GtkWindow and web view.
+ * This file holds the type, its signals and its life; the window's other
+ * concerns have files of their own, which share app-window-private.h:
+ *   app-scheme.c     app://, the app's folder as a URL scheme
+ */
+#include "app-window-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +27,6 @@
 #include "preload-bridge.h"
 #include "window-x11.h"
 
-#define APP_SCHEME          "app"
 #define PRELOAD_WORLD       "appd-preload"
 #define IPC_HANDLER         "appdIpc"
 #define INVOKE_HANDLER      "appdInvoke"
@@ -31,8 +35,6 @@
  * reply handle (under 1 KiB), so this bounds their memory to a few MiB;
  * their payloads are bounded by the daemon, in bytes. */
 #define IPC_MAX_INVOKES     16384
-/* Requests under this path are IPC, never the app's files. */
-#define IPC_PATH_PREFIX     "/__appd/"
 #define IPC_SEND_SYNC_PATH  IPC_PATH_PREFIX "send-sync"
 #define IPC_INVOKE_PATH     IPC_PATH_PREFIX "invoke"
 /* The web process extension's request for a page link. */
@@ -41,7 +43,6 @@
 #define IPC_MAX_OUTGOING    1024
 #define IPC_TOKEN_HEADER    "X-Appd-Token"
 #define IPC_TOKEN_PLACEHOLDER "__APPD_TOKEN__"
-#define IPC_TOKEN_BYTES     32
 #define IPC_READ_CHUNK      (256 * 1024)
 #define MAIN_WORLD_READY_EVENT "appd-main-world-ready"
 #define PRELOAD_WAITING_EVENT  "appd-preload-waiting"
@@ -58,105 +59,13 @@
 #define IN_PAGE_STEP_TIMEOUT_S 5
 
 typedef struct {
-        int x, y, width, height;
-        gboolean has_position;
-        gboolean focused, maximized, minimized, fullscreen, visible;
-} WindowState;
-
-struct _AppWindow {
-        GtkWindow parent_instance;
-
-        WebKitWebView *view;
-        char *committed_uri;     /* the document of the last committed load */
-        gboolean unresponsive;
-        gint64 ping_sent;        /* watchdog ping awaiting its answer, or 0 */
-        guint watchdog_id;
-        /* Same-document navigations: the URL a back/forward step asked
-         * for and not reached yet (with its time limit), the URLs seen and
-         * not yet reported (in order), and the URL the daemon was told
-         * last for this document. */
-        char *in_page_step;
-        guint in_page_step_timeout;
-        GQueue in_page_queue;
-        guint in_page_idle;
-        char *in_page_reported;
-        gboolean has_preload;
-        char *node_mode; /* as AppWindowOptions.node_mode */
-        /* Page links (web-process/page-extension.c): one kept ready for the
-         * next web process that asks, and a web process's request that
-         * came before one was. */
-        gboolean page_links;
-        int spare_link;
-        WebKitUserMessage *link_asked;
-        guint32 ipc_max_payload;
-        /* The world the preload and the IPC handlers live in: "appd-preload",
-         * or NULL (the page's) without context isolation. */
-        const char *ipc_world;
-        /* Proves a sendSync request comes from the preload's world: the
-         * page's own scripts never see it.  Hex, per process. */
-        char ipc_token[IPC_TOKEN_BYTES * 2 + 1];
-        guint invokes;           /* ipcRenderer.invoke() calls awaiting appd */
-        GQueue outgoing;         /* Outgoing: page messages on their way to appd, in order */
-        gboolean ready_sent;
-        /* WebKit reports FINISHED after a failed load too; the daemon must
-         * see either a failure or a finish, not both. */
-        gboolean load_failed;
-        gboolean have_position;
-        int x, y;
-        gboolean center_on_map;
-
-        /* Options GTK has no API for, applied to the X11 window once it
-         * exists and again when GTK rewrites them on map. */
-        int min_width, min_height, max_width, max_height;
-        gboolean above, skip_taskbar, urgent;
-        guint64 parent_xid;
-        GdkTexture *icon;
-
-        /* StateChanged: what the daemon was told last. */
-        WindowState reported;
-        gboolean state_known;
-        guint state_idle;
-        GdkSurface *surface;
-        GdkDisplay *display;
-        gulong xevent_handler;
-
-        /* webContents */
-        WebKitUserContentManager *content;
-        GHashTable *style_sheets;    /* key → WebKitUserStyleSheet */
-        guint next_style_sheet;
-        GHashTable *held;            /* request → HeldDecision */
-        guint next_request;
-        /* Set while a navigation the daemon asked for is starting:
-         * Electron emits will-navigate only for the page's own. */
-        gboolean api_navigation;
-        gboolean dev_tools_open;
-        gint64 console_second;
-        guint console_count;
-};
-
-typedef struct {
         AppWindow *window;
         guint request;
         WebKitPolicyDecision *decision;
         guint timeout_id;
 } HeldDecision;
 
-enum {
-        SIGNAL_READY,
-        SIGNAL_LOAD_EVENT,
-        SIGNAL_LOAD_ERROR,
-        SIGNAL_PAGE_TITLE,
-        SIGNAL_CLOSE_REQUESTED,
-        SIGNAL_IPC_MESSAGE,
-        SIGNAL_IPC_INVOKE,
-        SIGNAL_IPC_SEND_SYNC,
-        SIGNAL_STATE_CHANGED,
-        SIGNAL_WEB_EVENT,
-        SIGNAL_PAGE_LINK_WANTED,
-        N_SIGNALS,
-};
-
-static guint signals[N_SIGNALS];
+guint app_window_signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE(AppWindow, app_window, GTK_TYPE_WINDOW)
 
@@ -198,197 +107,6 @@ static void js_string_append(GString *out, const char *s, size_t n) {
         g_string_append_c(out, '"');
 }
 
-/* ---- app:// --------------------------------------------------------- */
-
-typedef struct {
-        char *app_dir;
-        char *uri_path;
-        char *origin;
-} SchemeJob;
-
-typedef struct {
-        int fd;
-        goffset size;
-        char *content_type;
-} SchemeFile;
-
-static void scheme_job_free(SchemeJob *job) {
-        g_free(job->app_dir);
-        g_free(job->uri_path);
-        g_free(job->origin);
-        g_free(job);
-}
-
-static void scheme_file_free(SchemeFile *file) {
-        if (file->fd >= 0)
-                close(file->fd);
-        g_free(file->content_type);
-        g_free(file);
-}
-
-static char *scheme_content_type(const char *path) {
-        /* Module scripts and stylesheets are refused under a wrong type,
-         * and shared-mime-info's answers for these vary between systems. */
-        static const struct {
-                const char *suffix;
-                const char *type;
-        } table[] = {
-                { "html", "text/html" },
-                { "htm", "text/html" },
-                { "js", "text/javascript" },
-                { "mjs", "text/javascript" },
-                { "cjs", "text/javascript" },
-                { "css", "text/css" },
-                { "json", "application/json" },
-                { "map", "application/json" },
-                { "svg", "image/svg+xml" },
-                { "wasm", "application/wasm" },
-        };
-        g_autofree char *base = g_path_get_basename(path);
-        g_autofree char *guess = NULL;
-        const char *dot = strrchr(base, '.');
-        gboolean uncertain;
-        char *mime;
-
-        if (dot)
-                for (size_t i = 0; i < G_N_ELEMENTS(table); i++)
-                        if (g_ascii_strcasecmp(dot + 1, table[i].suffix) == 0)
-                                return g_strdup(table[i].type);
-
-        guess = g_content_type_guess(base, NULL, 0, &uncertain);
-        mime = guess ? g_content_type_get_mime_type(guess) : NULL;
-        return mime ? mime : g_strdup("application/octet-stream");
-}
-
-/* Runs in a worker thread: realpath() and open() touch the disk. */
-static void scheme_open_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable) {
-        SchemeJob *job = task_data;
-        g_autoptr(GError) error = NULL;
-        g_autofree char *path = NULL, *proc = NULL, *opened = NULL;
-        SchemeFile *file;
-        struct stat st;
-        int fd;
-
-        path = app_scheme_resolve(job->app_dir, job->uri_path, &error);
-        if (!path) {
-                g_task_return_error(task, g_steal_pointer(&error));
-                return;
-        }
-
-        /* O_NONBLOCK so that a FIFO planted in the app folder cannot park
-         * this thread in open(). */
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-        if (fd < 0) {
-                int errsv = errno;
-                g_task_return_new_error(task, G_IO_ERROR, g_io_error_from_errno(errsv),
-                                        "Cannot open %s: %s", path, g_strerror(errsv));
-                return;
-        }
-
-        file = g_new0(SchemeFile, 1);
-        file->fd = fd;
-
-        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-                scheme_file_free(file);
-                g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                                        "%s is not a regular file", path);
-                return;
-        }
-
-        /* A folder swapped for a symlink between the check and the open
-         * would lead elsewhere: the file opened must be the file checked. */
-        proc = g_strdup_printf("/proc/self/fd/%d", fd);
-        opened = g_file_read_link(proc, NULL);
-        if (!opened || strcmp(opened, path) != 0) {
-                scheme_file_free(file);
-                g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                                        "%s changed while being opened", path);
-                return;
-        }
-
-        file->size = st.st_size;
-        file->content_type = scheme_content_type(path);
-        g_task_return_pointer(task, file, (GDestroyNotify) scheme_file_free);
-}
-
-static void scheme_open_done_cb(GObject *source, GAsyncResult *result, gpointer user_data) {
-        g_autoptr(WebKitURISchemeRequest) request = user_data;
-        g_autoptr(GError) error = NULL;
-        g_autoptr(GInputStream) stream = NULL;
-        g_autoptr(WebKitURISchemeResponse) response = NULL;
-        SchemeJob *job = g_task_get_task_data(G_TASK(result));
-        SchemeFile *file;
-
-        file = g_task_propagate_pointer(G_TASK(result), &error);
-        if (!file) {
-                g_message("Refusing %s: %s", webkit_uri_scheme_request_get_uri(request), error->message);
-                webkit_uri_scheme_request_finish_error(request, error);
-                return;
-        }
-
-        stream = g_unix_input_stream_new(file->fd, TRUE);
-        file->fd = -1;
-        response = webkit_uri_scheme_response_new(stream, file->size);
-        webkit_uri_scheme_response_set_content_type(response, file->content_type);
-        webkit_uri_scheme_response_set_status(response, 200, NULL);
-        /* A local scheme's pages count as opaque origins to WebKit's CORS
-         * check, so even a page's fetch() of its own files needs the
-         * grant.  Only app:// pages get it: every app:// origin in this
-         * process is this app, and remote pages may not read its files. */
-        if (job->origin && g_str_has_prefix(job->origin, APP_SCHEME "://")) {
-                SoupMessageHeaders *headers = soup_message_headers_new(SOUP_MESSAGE_HEADERS_RESPONSE);
-                soup_message_headers_append(headers, "Access-Control-Allow-Origin", job->origin);
-                webkit_uri_scheme_response_set_http_headers(response, headers);
-        }
-        webkit_uri_scheme_request_finish_with_response(request, response);
-        scheme_file_free(file);
-}
-
-/* What the app:// handler needs; the window goes before the web context
- * that calls the handler may. */
-typedef struct {
-        char *app_dir;
-        GWeakRef window;
-} SchemeHandler;
-
-static void scheme_handler_free(SchemeHandler *handler) {
-        g_free(handler->app_dir);
-        g_weak_ref_clear(&handler->window);
-        g_free(handler);
-}
-
-static void ipc_request_start(AppWindow *self, WebKitURISchemeRequest *request);
-
-static void scheme_request_cb(WebKitURISchemeRequest *request, gpointer user_data) {
-        SchemeHandler *handler = user_data;
-        g_autoptr(GTask) task = NULL;
-        SoupMessageHeaders *headers;
-        SchemeJob *job;
-        const char *path = webkit_uri_scheme_request_get_path(request);
-
-        if (path && g_str_has_prefix(path, IPC_PATH_PREFIX)) {
-                g_autoptr(AppWindow) window = g_weak_ref_get(&handler->window);
-                g_autoptr(GError) error = g_error_new(G_IO_ERROR, G_IO_ERROR_CLOSED, "The window is gone");
-
-                if (window)
-                        ipc_request_start(window, request);
-                else
-                        webkit_uri_scheme_request_finish_error(request, error);
-                return;
-        }
-
-        job = g_new0(SchemeJob, 1);
-        job->app_dir = g_strdup(handler->app_dir);
-        job->uri_path = g_strdup(path);
-        headers = webkit_uri_scheme_request_get_http_headers(request);
-        if (headers)
-                job->origin = g_strdup(soup_message_headers_get_one(headers, "Origin"));
-
-        task = g_task_new(NULL, NULL, scheme_open_done_cb, g_object_ref(request));
-        g_task_set_source_tag(task, scheme_request_cb);
-        g_task_set_task_data(task, job, (GDestroyNotify) scheme_job_free);
-        g_task_run_in_thread(task, scheme_open_thread);
-}
 
 /* ---- load events ---------------------------------------------------- */
 
@@ -485,7 +203,7 @@ static void view_load_changed_cb(WebKitWebView *view, WebKitLoadEvent load_event
         }
 
         uri = webkit_web_view_get_uri(view);
-        g_signal_emit(self, signals[SIGNAL_LOAD_EVENT], 0, event, uri ? uri : "");
+        g_signal_emit(self, app_window_signals[SIGNAL_LOAD_EVENT], 0, event, uri ? uri : "");
 }
 
 static gboolean view_load_failed_cb(WebKitWebView *view, WebKitLoadEvent load_event,
@@ -495,7 +213,7 @@ static gboolean view_load_failed_cb(WebKitWebView *view, WebKitLoadEvent load_ev
         self->load_failed = TRUE;
         g_message("Load of %s failed (%s %d → %d): %s", failing_uri,
                   g_quark_to_string(error->domain), error->code, code, error->message);
-        g_signal_emit(self, signals[SIGNAL_LOAD_ERROR], 0, failing_uri ? failing_uri : "", code, error->message);
+        g_signal_emit(self, app_window_signals[SIGNAL_LOAD_ERROR], 0, failing_uri ? failing_uri : "", code, error->message);
         /* Handled: like Electron, leave the view as it is instead of
          * showing WebKit's own error page. */
         return TRUE;
@@ -505,7 +223,7 @@ static void view_title_cb(WebKitWebView *view, GParamSpec *pspec, AppWindow *sel
         const char *title = webkit_web_view_get_title(view);
 
         if (title)
-                g_signal_emit(self, signals[SIGNAL_PAGE_TITLE], 0, title);
+                g_signal_emit(self, app_window_signals[SIGNAL_PAGE_TITLE], 0, title);
 }
 
 /* ---- ipc ------------------------------------------------------------ */
@@ -666,12 +384,12 @@ static void outgoing_forward(AppWindow *self, Outgoing *o) {
         gboolean handled = FALSE;
 
         if (o->signal == SIGNAL_IPC_MESSAGE) {
-                g_signal_emit(self, signals[SIGNAL_IPC_MESSAGE], 0, o->channel, o->payload);
+                g_signal_emit(self, app_window_signals[SIGNAL_IPC_MESSAGE], 0, o->channel, o->payload);
                 return;
         }
         task = g_task_new(self, NULL, o->callback, o->user_data);
         g_task_set_source_tag(task, outgoing_forward);
-        g_signal_emit(self, signals[o->signal], 0, o->channel, o->payload, task, &handled);
+        g_signal_emit(self, app_window_signals[o->signal], 0, o->channel, o->payload, task, &handled);
         if (handled)
                 return;
         if (o->signal == SIGNAL_IPC_INVOKE)
@@ -854,13 +572,9 @@ static void ipc_request_finish(WebKitURISchemeRequest *request, guint status, co
         response = webkit_uri_scheme_response_new(stream, (gint64) g_bytes_get_size(body));
         webkit_uri_scheme_response_set_status(response, status, NULL);
         webkit_uri_scheme_response_set_content_type(response, content_type);
-        /* fetch() from the page's own app:// origin needs the grant (as in
-         * scheme_open_done_cb); the token, not the origin, is the check. */
-        if (origin && g_str_has_prefix(origin, APP_SCHEME "://")) {
-                SoupMessageHeaders *headers = soup_message_headers_new(SOUP_MESSAGE_HEADERS_RESPONSE);
-                soup_message_headers_append(headers, "Access-Control-Allow-Origin", origin);
-                webkit_uri_scheme_response_set_http_headers(response, headers);
-        }
+        /* fetch() from the page's own app:// origin needs the grant; the
+         * token, not the origin, is the check. */
+        app_scheme_allow_origin(response, origin);
         webkit_uri_scheme_request_finish_with_response(request, response);
 }
 
@@ -987,7 +701,7 @@ static char *ipc_request_channel(WebKitURISchemeRequest *request, GError **error
         return g_strdup(channel);
 }
 
-static void ipc_request_start(AppWindow *self, WebKitURISchemeRequest *request) {
+void ipc_request_start(AppWindow *self, WebKitURISchemeRequest *request) {
         g_autoptr(GError) error = NULL;
         g_autoptr(SyncJob) job = NULL;
         SoupMessageHeaders *headers = webkit_uri_scheme_request_get_http_headers(request);
@@ -1113,7 +827,7 @@ static gboolean view_user_message_cb(WebKitWebView *view, WebKitUserMessage *mes
                         page_link_reply(self->link_asked, -1);
                 g_set_object(&self->link_asked, message);
         }
-        g_signal_emit(self, signals[SIGNAL_PAGE_LINK_WANTED], 0);
+        g_signal_emit(self, app_window_signals[SIGNAL_PAGE_LINK_WANTED], 0);
         return TRUE;
 }
 
@@ -1128,7 +842,7 @@ void app_window_give_page_link(AppWindow *self, int fd) {
         if (self->link_asked) {
                 page_link_reply(self->link_asked, fd);
                 g_clear_object(&self->link_asked);
-                g_signal_emit(self, signals[SIGNAL_PAGE_LINK_WANTED], 0);
+                g_signal_emit(self, app_window_signals[SIGNAL_PAGE_LINK_WANTED], 0);
                 return;
         }
         if (self->spare_link >= 0)
@@ -1333,7 +1047,7 @@ static void web_event_emit(AppWindow *self, const char *name, JsonBuilder *detai
                 details = empty;
         }
         json = json_builder_finish(details);
-        g_signal_emit(self, signals[SIGNAL_WEB_EVENT], 0, name, json);
+        g_signal_emit(self, app_window_signals[SIGNAL_WEB_EVENT], 0, name, json);
 }
 
 static void window_state_read(AppWindow *self, WindowState *ret) {
@@ -1429,7 +1143,7 @@ static gboolean state_flush_cb(gpointer user_data) {
         self->state_known = TRUE;
         json = json_builder_finish(b);
         if (n > 0)
-                g_signal_emit(self, signals[SIGNAL_STATE_CHANGED], 0, json);
+                g_signal_emit(self, app_window_signals[SIGNAL_STATE_CHANGED], 0, json);
         return G_SOURCE_REMOVE;
 }
 
@@ -2511,7 +2225,7 @@ static void app_window_realize(GtkWidget *widget) {
                                                         G_CALLBACK(display_xevent_cb), self);
         }
 #endif
-        g_signal_emit(self, signals[SIGNAL_READY], 0, xid);
+        g_signal_emit(self, app_window_signals[SIGNAL_READY], 0, xid);
         /* The first report is the whole state, right after Ready. */
         state_queue(self);
 }
@@ -2574,7 +2288,7 @@ static void app_window_dispose(GObject *object) {
 static gboolean app_window_close_request(GtkWindow *window) {
         /* Closing is the daemon's decision (the app may veto it in
          * 'close'); it calls Destroy when the window is to go. */
-        g_signal_emit(window, signals[SIGNAL_CLOSE_REQUESTED], 0);
+        g_signal_emit(window, app_window_signals[SIGNAL_CLOSE_REQUESTED], 0);
         return TRUE;
 }
 
@@ -2589,37 +2303,37 @@ static void app_window_class_init(AppWindowClass *klass) {
         widget_class->unmap = app_window_unmap;
         window_class->close_request = app_window_close_request;
 
-        signals[SIGNAL_READY] = g_signal_new("ready", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+        app_window_signals[SIGNAL_READY] = g_signal_new("ready", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
                                              0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
-        signals[SIGNAL_LOAD_EVENT] = g_signal_new("load-event", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+        app_window_signals[SIGNAL_LOAD_EVENT] = g_signal_new("load-event", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                                                   G_TYPE_STRING, G_TYPE_STRING);
-        signals[SIGNAL_LOAD_ERROR] = g_signal_new("load-error", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+        app_window_signals[SIGNAL_LOAD_ERROR] = g_signal_new("load-error", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                                                   G_TYPE_STRING, G_TYPE_INT, G_TYPE_STRING);
-        signals[SIGNAL_PAGE_TITLE] = g_signal_new("page-title", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+        app_window_signals[SIGNAL_PAGE_TITLE] = g_signal_new("page-title", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-        signals[SIGNAL_CLOSE_REQUESTED] = g_signal_new("close-requested", G_TYPE_FROM_CLASS(klass),
+        app_window_signals[SIGNAL_CLOSE_REQUESTED] = g_signal_new("close-requested", G_TYPE_FROM_CLASS(klass),
                                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                        G_TYPE_NONE, 0);
-        signals[SIGNAL_IPC_MESSAGE] = g_signal_new("ipc-message", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+        app_window_signals[SIGNAL_IPC_MESSAGE] = g_signal_new("ipc-message", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
                                                    0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                                                    G_TYPE_STRING, G_TYPE_BYTES);
-        signals[SIGNAL_IPC_INVOKE] = g_signal_new("ipc-invoke", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+        app_window_signals[SIGNAL_IPC_INVOKE] = g_signal_new("ipc-invoke", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
                                                   0, g_signal_accumulator_true_handled, NULL, NULL,
                                                   G_TYPE_BOOLEAN, 3, G_TYPE_STRING, G_TYPE_BYTES, G_TYPE_TASK);
-        signals[SIGNAL_IPC_SEND_SYNC] = g_signal_new("ipc-send-sync", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+        app_window_signals[SIGNAL_IPC_SEND_SYNC] = g_signal_new("ipc-send-sync", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
                                                      0, g_signal_accumulator_true_handled, NULL, NULL,
                                                      G_TYPE_BOOLEAN, 3, G_TYPE_STRING, G_TYPE_BYTES,
                                                      G_TYPE_TASK);
-        signals[SIGNAL_STATE_CHANGED] = g_signal_new("state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+        app_window_signals[SIGNAL_STATE_CHANGED] = g_signal_new("state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
                                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-        signals[SIGNAL_WEB_EVENT] = g_signal_new("web-event", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+        app_window_signals[SIGNAL_WEB_EVENT] = g_signal_new("web-event", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                                                  G_TYPE_STRING, G_TYPE_STRING);
         /* The window wants a page link (Host.OpenPageLink) to keep ready
          * for the next web process: app_window_give_page_link(). */
-        signals[SIGNAL_PAGE_LINK_WANTED] = g_signal_new("page-link-wanted", G_TYPE_FROM_CLASS(klass),
+        app_window_signals[SIGNAL_PAGE_LINK_WANTED] = g_signal_new("page-link-wanted", G_TYPE_FROM_CLASS(klass),
                                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
@@ -2638,9 +2352,7 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         g_autoptr(WebKitWebContext) context = NULL;
         g_autoptr(WebKitNetworkSession) session = NULL;
         g_autoptr(WebKitUserContentManager) content = NULL;
-        WebKitSecurityManager *security;
         WebKitSettings *settings;
-        SchemeHandler *handler;
         AppWindow *self;
 
         g_return_val_if_fail(options && options->app_dir && options->data_dir && options->cache_dir, NULL);
@@ -2656,20 +2368,7 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
          * folder only.  The network session keeps the app's cookies and
          * storage apart from every other app's. */
         context = webkit_web_context_new();
-        handler = g_new0(SchemeHandler, 1);
-        handler->app_dir = g_strdup(options->app_dir);
-        g_weak_ref_init(&handler->window, self);
-        webkit_web_context_register_uri_scheme(context, APP_SCHEME, scheme_request_cb,
-                                               handler, (GDestroyNotify) scheme_handler_free);
-        security = webkit_web_context_get_security_manager(context);
-        webkit_security_manager_register_uri_scheme_as_secure(security, APP_SCHEME);
-        webkit_security_manager_register_uri_scheme_as_cors_enabled(security, APP_SCHEME);
-        /* Only app:// pages may show the app's files, remote ones may not.
-         * Local would do that too, but also let app:// pages load file://
-         * ones (and so learn which files exist): Electron refuses local
-         * files to pages not from file:// unless webSecurity is off
-         * (disable-web-security below). */
-        webkit_security_manager_register_uri_scheme_as_display_isolated(security, APP_SCHEME);
+        app_scheme_register(context, options->app_dir, self);
 
         session = webkit_network_session_new(options->data_dir, options->cache_dir);
 
