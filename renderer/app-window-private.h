@@ -36,7 +36,6 @@ struct _AppWindow {
         guint in_page_idle;
         char *in_page_reported;
         gboolean has_preload;
-        char *node_mode; /* as AppWindowOptions.node_mode */
         /* Page links (web-process/page-extension.c): one kept ready for the
          * next web process that asks, and a web process's request that
          * came before one was. */
@@ -114,3 +113,6 @@ void app_scheme_allow_origin(WebKitURISchemeResponse *response, const char *orig
 
 /* A sendSync or invoke request from the page (app:// under IPC_PATH_PREFIX). */
 void ipc_request_start(AppWindow *self, WebKitURISchemeRequest *request);
+
+/* preload.c: the preload's scripts, for a window with options->preload_source. */
+void preload_add(AppWindow *self, WebKitUserContentManager *content, const AppWindowOptions *options);
