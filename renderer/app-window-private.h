@@ -11,6 +11,10 @@
 /* Requests under this path are IPC, never the app's files. */
 #define IPC_PATH_PREFIX "/__appd/"
 #define IPC_TOKEN_BYTES 32
+/* Invokes waiting for their answer.  Once sent on, each holds only its
+ * reply handle (under 1 KiB), so this bounds their memory to a few MiB;
+ * their payloads are bounded by the daemon, in bytes. */
+#define IPC_MAX_INVOKES 16384
 
 typedef struct {
         int x, y, width, height;
@@ -18,10 +22,34 @@ typedef struct {
         gboolean focused, maximized, minimized, fullscreen, visible;
 } WindowState;
 
+/* page-ipc.c and ipc-request.c: the page's IPC. */
+typedef struct {
+        /* The world the preload and the IPC handlers live in: "appd-preload",
+         * or NULL (the page's) without context isolation. */
+        const char *world;
+        gboolean has_preload;
+        guint32 max_payload;
+        /* Proves a sendSync request comes from the preload's world: the
+         * page's own scripts never see it.  Hex, per process. */
+        char token[IPC_TOKEN_BYTES * 2 + 1];
+        guint invokes;           /* ipcRenderer.invoke() calls awaiting appd */
+        GQueue outgoing;         /* Outgoing: page messages on their way to appd, in order */
+} PageIpc;
+
+/* page-link.c: one link kept ready for the next web process that asks,
+ * and a web process's request that came before one was. */
+typedef struct {
+        gboolean enabled;
+        int spare;
+        WebKitUserMessage *asked;
+} PageLinks;
+
 struct _AppWindow {
         GtkWindow parent_instance;
 
         WebKitWebView *view;
+        PageIpc ipc;
+        PageLinks links;
         char *committed_uri;     /* the document of the last committed load */
         gboolean unresponsive;
         gint64 ping_sent;        /* watchdog ping awaiting its answer, or 0 */
@@ -35,22 +63,6 @@ struct _AppWindow {
         GQueue in_page_queue;
         guint in_page_idle;
         char *in_page_reported;
-        gboolean has_preload;
-        /* Page links (web-process/page-extension.c): one kept ready for the
-         * next web process that asks, and a web process's request that
-         * came before one was. */
-        gboolean page_links;
-        int spare_link;
-        WebKitUserMessage *link_asked;
-        guint32 ipc_max_payload;
-        /* The world the preload and the IPC handlers live in: "appd-preload",
-         * or NULL (the page's) without context isolation. */
-        const char *ipc_world;
-        /* Proves a sendSync request comes from the preload's world: the
-         * page's own scripts never see it.  Hex, per process. */
-        char ipc_token[IPC_TOKEN_BYTES * 2 + 1];
-        guint invokes;           /* ipcRenderer.invoke() calls awaiting appd */
-        GQueue outgoing;         /* Outgoing: page messages on their way to appd, in order */
         gboolean ready_sent;
         /* WebKit reports FINISHED after a failed load too; the daemon must
          * see either a failure or a finish, not both. */
@@ -111,8 +123,42 @@ void app_scheme_register(WebKitWebContext *context, const char *app_dir, AppWind
 /* Lets a page of this app read the response: app:// origins only. */
 void app_scheme_allow_origin(WebKitURISchemeResponse *response, const char *origin);
 
-/* A sendSync or invoke request from the page (app:// under IPC_PATH_PREFIX). */
-void ipc_request_start(AppWindow *self, WebKitURISchemeRequest *request);
 
 /* preload.c: the preload's scripts, for a window with options->preload_source. */
 void preload_add(AppWindow *self, WebKitUserContentManager *content, const AppWindowOptions *options);
+
+/* page-ipc.c */
+void page_ipc_init(AppWindow *self, const AppWindowOptions *options);
+/* The message handlers, in the preload's world: the window has IPC. */
+void page_ipc_attach(AppWindow *self, WebKitUserContentManager *content);
+/* A string property of a script message from the page, as bytes; NULL
+ * when it is missing or no string. */
+GBytes *script_message_string(JSCValue *message, const char *name);
+gboolean ipc_channel_check(const char *channel, size_t size, GError **error);
+
+/* The queue to appd: a page message takes its place with outgoing_push()
+ * as it arrives (NULL when too many wait) and leaves, in order, once it
+ * and all before it are outgoing_ready().  `payload` NULL: the message
+ * was refused (and answered) on the way.  An invoke's or sendSync's
+ * answer goes to `callback` as a GTask; `holder`, if not NULL, is where
+ * the caller keeps the entry until it is ready, set to NULL should the
+ * window let go of the queue first (outgoing_abandon()). */
+typedef struct Outgoing Outgoing;
+Outgoing *outgoing_push(AppWindow *self, guint signal, const char *channel, GAsyncReadyCallback callback,
+                        gpointer user_data, Outgoing **holder);
+void outgoing_ready(AppWindow *self, Outgoing *o, GBytes *payload);
+void outgoing_abandon(AppWindow *self);
+
+/* ipc-request.c: a sendSync or invoke request from the page (app:// under
+ * IPC_PATH_PREFIX). */
+void ipc_request_start(AppWindow *self, WebKitURISchemeRequest *request);
+/* A fresh random token, hex; "" (sendSync off) when there is no
+ * randomness to be had. */
+void ipc_token_init(char *token);
+
+/* page-link.c */
+void page_link_init(AppWindow *self);
+/* Web processes load the extension and ask for page links. */
+void page_link_enable(AppWindow *self, WebKitWebContext *context);
+void page_link_connect(AppWindow *self);
+void page_link_dispose(AppWindow *self);

@@ -92,13 +92,13 @@ static char *preload_script_build(AppWindow *self, const AppWindowOptions *optio
         g_autoptr(GString) bridge = g_string_new(preload_bridge_js);
         GString *s = g_string_new(NULL);
 
-        g_string_replace(bridge, IPC_TOKEN_PLACEHOLDER, self->ipc_token, 0);
+        g_string_replace(bridge, IPC_TOKEN_PLACEHOLDER, self->ipc.token, 0);
 
         /* WebKit injects document-start scripts world by world in no set
          * order, yet contextBridge needs its main-world half listening
          * before the preload runs: with isolation, whichever of the two
          * comes second starts the preload (see main_world_ready_script). */
-        if (self->ipc_world)
+        if (self->ipc.world)
                 g_string_append(s, "(function (run) {\n"
                                    "let started = false;\n"
                                    "const start = () => { if (!started) { started = true; run(); } };\n"
@@ -125,7 +125,7 @@ static char *preload_script_build(AppWindow *self, const AppWindowOptions *optio
         g_string_append(s, ", gtk: ");
         js_string_append(s, gtk, strlen(gtk));
         g_string_append_printf(s, " }, { contextIsolation: %s, ipcMaxPayload: %u, node: %s, preloadPath: ",
-                               self->ipc_world ? "true" : "false", self->ipc_max_payload,
+                               self->ipc.world ? "true" : "false", self->ipc.max_payload,
                                node_mode ? (g_str_equal(node_mode, "page") ? "'page'" : "'preload'") : "null");
         if (preload_path)
                 js_string_append(s, preload_path, strlen(preload_path));
@@ -140,7 +140,7 @@ static char *preload_script_build(AppWindow *self, const AppWindowOptions *optio
                         js_string_append(s, exe, strlen(exe));
         }
         g_string_append(s, "] }));\n");
-        if (self->ipc_world)
+        if (self->ipc.world)
                 g_string_append(s, "});\n");
         if (uri && !strpbrk(uri, "\r\n"))
                 g_string_append_printf(s, "//# sourceURL=%s\n", uri);
@@ -163,7 +163,7 @@ void preload_add(AppWindow *self, WebKitUserContentManager *content, const AppWi
 
         /* contextBridge's half in the page's world, added first so that it
          * listens before the preload exposes anything. */
-        if (self->ipc_world) {
+        if (self->ipc.world) {
                 g_autoptr(WebKitUserScript) main_world = NULL;
 
                 main_world = webkit_user_script_new(main_world_bridge_js, WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
@@ -176,10 +176,10 @@ void preload_add(AppWindow *self, WebKitUserContentManager *content, const AppWi
         }
 
         source = preload_script_build(self, options);
-        if (self->ipc_world)
+        if (self->ipc.world)
                 script = webkit_user_script_new_for_world(source, WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
                                                           WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_START,
-                                                          self->ipc_world, NULL, NULL);
+                                                          self->ipc.world, NULL, NULL);
         else
                 script = webkit_user_script_new(source, WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
                                                 WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_START, NULL, NULL);
