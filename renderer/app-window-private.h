@@ -44,16 +44,12 @@ typedef struct {
         WebKitUserMessage *asked;
 } PageLinks;
 
-struct _AppWindow {
-        GtkWindow parent_instance;
-
-        WebKitWebView *view;
-        PageIpc ipc;
-        PageLinks links;
+/* navigation.c */
+typedef struct {
         char *committed_uri;     /* the document of the last committed load */
-        gboolean unresponsive;
-        gint64 ping_sent;        /* watchdog ping awaiting its answer, or 0 */
-        guint watchdog_id;
+        /* WebKit reports FINISHED after a failed load too; the daemon must
+         * see either a failure or a finish, not both. */
+        gboolean load_failed;
         /* Same-document navigations: the URL a back/forward step asked
          * for and not reached yet (with its time limit), the URLs seen and
          * not yet reported (in order), and the URL the daemon was told
@@ -63,10 +59,24 @@ struct _AppWindow {
         GQueue in_page_queue;
         guint in_page_idle;
         char *in_page_reported;
+        GHashTable *held;            /* will-navigate request → HeldDecision */
+        guint next_request;
+        /* Set while a navigation the daemon asked for is starting:
+         * Electron emits will-navigate only for the page's own. */
+        gboolean api_navigation;
+} Navigation;
+
+struct _AppWindow {
+        GtkWindow parent_instance;
+
+        WebKitWebView *view;
+        Navigation nav;
+        PageIpc ipc;
+        PageLinks links;
+        gboolean unresponsive;
+        gint64 ping_sent;        /* watchdog ping awaiting its answer, or 0 */
+        guint watchdog_id;
         gboolean ready_sent;
-        /* WebKit reports FINISHED after a failed load too; the daemon must
-         * see either a failure or a finish, not both. */
-        gboolean load_failed;
         gboolean have_position;
         int x, y;
         gboolean center_on_map;
@@ -90,11 +100,6 @@ struct _AppWindow {
         WebKitUserContentManager *content;
         GHashTable *style_sheets;    /* key → WebKitUserStyleSheet */
         guint next_style_sheet;
-        GHashTable *held;            /* request → HeldDecision */
-        guint next_request;
-        /* Set while a navigation the daemon asked for is starting:
-         * Electron emits will-navigate only for the page's own. */
-        gboolean api_navigation;
         gboolean dev_tools_open;
         gint64 console_second;
         guint console_count;
@@ -116,6 +121,14 @@ enum {
 };
 
 extern guint app_window_signals[N_SIGNALS];
+
+/* app-window.c: reports.  The details of a webContents event are a JSON
+ * object built by the caller, or NULL for none. */
+void web_event_emit(AppWindow *self, const char *name, JsonBuilder *details);
+void builder_add_string(JsonBuilder *b, const char *name, const char *value);
+void builder_add_bool(JsonBuilder *b, const char *name, gboolean value);
+/* Ends the builder's object and returns it as JSON text. */
+char *builder_finish(JsonBuilder *builder);
 
 /* app-scheme.c: app:// serves `app_dir`; IPC requests go to `window`
  * (ipc_request_start()) while it lives. */
@@ -162,3 +175,12 @@ void page_link_init(AppWindow *self);
 void page_link_enable(AppWindow *self, WebKitWebContext *context);
 void page_link_connect(AppWindow *self);
 void page_link_dispose(AppWindow *self);
+
+/* navigation.c */
+void navigation_init(AppWindow *self);
+void navigation_connect(AppWindow *self);
+void navigation_dispose(AppWindow *self);
+/* A back/forward step to `item` (NULL: none) was asked for. */
+void navigation_step_begin(AppWindow *self, WebKitBackForwardListItem *item);
+/* The main script's answer to will-navigate `request`. */
+void navigation_decide(AppWindow *self, guint request, gboolean allow);

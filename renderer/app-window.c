@@ -6,6 +6,7 @@
  *   page-ipc.c       the page's IPC by WebKit's messages, in order
  *   ipc-request.c    sendSync and large invokes as app:// requests
  *   page-link.c      page links for the web process extension
+ *   navigation.c     loads, navigations and the main script's say in them
  */
 #include "app-window-private.h"
 
@@ -34,144 +35,24 @@
 #define CONSOLE_HANDLER     "appdConsole"
 #define CONSOLE_MAX_MESSAGE (64 * 1024)
 #define CONSOLE_MAX_PER_SECOND 100
-/* A will-navigate nobody answers goes ahead, as with no listener. */
-#define DECISION_TIMEOUT_S  10
-/* How long a back/forward step may take before the URL WebKit shows is
- * believed again. */
-#define IN_PAGE_STEP_TIMEOUT_S 5
-
-typedef struct {
-        AppWindow *window;
-        guint request;
-        WebKitPolicyDecision *decision;
-        guint timeout_id;
-} HeldDecision;
 
 guint app_window_signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE(AppWindow, app_window, GTK_TYPE_WINDOW)
 
-/* ---- load events ---------------------------------------------------- */
-
-int app_window_net_error_from_gerror(const GError *error) {
-        /* Electron's net error codes (net/base/net_error_list.h). */
-        enum {
-                NET_ERR_FAILED = -2,
-                NET_ERR_ABORTED = -3,
-                NET_ERR_FILE_NOT_FOUND = -6,
-                NET_ERR_ACCESS_DENIED = -10,
-                NET_ERR_CONNECTION_REFUSED = -102,
-                NET_ERR_NAME_NOT_RESOLVED = -105,
-                NET_ERR_TIMED_OUT = -118,
-                NET_ERR_INVALID_URL = -300,
-                NET_ERR_DISALLOWED_URL_SCHEME = -301,
-                NET_ERR_UNSAFE_PORT = -312,
-        };
-
-        if (!error)
-                return NET_ERR_FAILED;
-
-        if (error->domain == WEBKIT_NETWORK_ERROR) {
-                switch (error->code) {
-                case WEBKIT_NETWORK_ERROR_CANCELLED:
-                        return NET_ERR_ABORTED;
-                case WEBKIT_NETWORK_ERROR_FILE_DOES_NOT_EXIST:
-                        return NET_ERR_FILE_NOT_FOUND;
-                case WEBKIT_NETWORK_ERROR_UNKNOWN_PROTOCOL:
-                        return NET_ERR_DISALLOWED_URL_SCHEME;
-                default:
-                        return NET_ERR_FAILED;
-                }
-        }
-
-        if (error->domain == WEBKIT_POLICY_ERROR) {
-                switch (error->code) {
-                case WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE:
-                        return NET_ERR_ABORTED;
-                case WEBKIT_POLICY_ERROR_CANNOT_USE_RESTRICTED_PORT:
-                        return NET_ERR_UNSAFE_PORT;
-                default:
-                        return NET_ERR_INVALID_URL;
-                }
-        }
-
-        /* Errors of the app:// handler and of libsoup keep their GIO
-         * domains on the way through WebKit. */
-        if (error->domain == G_IO_ERROR) {
-                switch (error->code) {
-                case G_IO_ERROR_NOT_FOUND:
-                case G_IO_ERROR_IS_DIRECTORY:
-                case G_IO_ERROR_NOT_DIRECTORY:
-                case G_IO_ERROR_INVALID_FILENAME:
-                        return NET_ERR_FILE_NOT_FOUND;
-                case G_IO_ERROR_PERMISSION_DENIED:
-                        return NET_ERR_ACCESS_DENIED;
-                case G_IO_ERROR_CANCELLED:
-                        return NET_ERR_ABORTED;
-                case G_IO_ERROR_HOST_NOT_FOUND:
-                        return NET_ERR_NAME_NOT_RESOLVED;
-                case G_IO_ERROR_CONNECTION_REFUSED:
-                        return NET_ERR_CONNECTION_REFUSED;
-                case G_IO_ERROR_TIMED_OUT:
-                        return NET_ERR_TIMED_OUT;
-                default:
-                        return NET_ERR_FAILED;
-                }
-        }
-
-        if (error->domain == G_RESOLVER_ERROR)
-                return NET_ERR_NAME_NOT_RESOLVED;
-
-        return NET_ERR_FAILED;
-}
-
-static void view_load_changed_cb(WebKitWebView *view, WebKitLoadEvent load_event, AppWindow *self) {
-        const char *event, *uri;
-
-        switch (load_event) {
-        case WEBKIT_LOAD_STARTED:
-                self->load_failed = FALSE;
-                event = "started";
-                break;
-        case WEBKIT_LOAD_COMMITTED:
-                event = "committed";
-                break;
-        case WEBKIT_LOAD_FINISHED:
-                if (self->load_failed)
-                        return;
-                event = "finished";
-                break;
-        default:
-                return;
-        }
-
-        uri = webkit_web_view_get_uri(view);
-        g_signal_emit(self, app_window_signals[SIGNAL_LOAD_EVENT], 0, event, uri ? uri : "");
-}
-
-static gboolean view_load_failed_cb(WebKitWebView *view, WebKitLoadEvent load_event,
-                                    const char *failing_uri, GError *error, AppWindow *self) {
-        int code = app_window_net_error_from_gerror(error);
-
-        self->load_failed = TRUE;
-        g_message("Load of %s failed (%s %d → %d): %s", failing_uri,
-                  g_quark_to_string(error->domain), error->code, code, error->message);
-        g_signal_emit(self, app_window_signals[SIGNAL_LOAD_ERROR], 0, failing_uri ? failing_uri : "", code, error->message);
-        /* Handled: like Electron, leave the view as it is instead of
-         * showing WebKit's own error page. */
-        return TRUE;
-}
-
-static void view_title_cb(WebKitWebView *view, GParamSpec *pspec, AppWindow *self) {
-        const char *title = webkit_web_view_get_title(view);
-
-        if (title)
-                g_signal_emit(self, app_window_signals[SIGNAL_PAGE_TITLE], 0, title);
-}
-
 /* ---- reports -------------------------------------------------------- */
 
-static char *json_builder_finish(JsonBuilder *builder) {
+void builder_add_string(JsonBuilder *b, const char *name, const char *value) {
+        json_builder_set_member_name(b, name);
+        json_builder_add_string_value(b, value ? value : "");
+}
+
+void builder_add_bool(JsonBuilder *b, const char *name, gboolean value) {
+        json_builder_set_member_name(b, name);
+        json_builder_add_boolean_value(b, value);
+}
+
+char *builder_finish(JsonBuilder *builder) {
         g_autoptr(JsonNode) root = NULL;
 
         json_builder_end_object(builder);
@@ -179,7 +60,7 @@ static char *json_builder_finish(JsonBuilder *builder) {
         return json_to_string(root, FALSE);
 }
 
-static void web_event_emit(AppWindow *self, const char *name, JsonBuilder *details) {
+void web_event_emit(AppWindow *self, const char *name, JsonBuilder *details) {
         g_autoptr(JsonBuilder) empty = NULL;
         g_autofree char *json = NULL;
 
@@ -188,7 +69,7 @@ static void web_event_emit(AppWindow *self, const char *name, JsonBuilder *detai
                 json_builder_begin_object(empty);
                 details = empty;
         }
-        json = json_builder_finish(details);
+        json = builder_finish(details);
         g_signal_emit(self, app_window_signals[SIGNAL_WEB_EVENT], 0, name, json);
 }
 
@@ -283,7 +164,7 @@ static gboolean state_flush_cb(gpointer user_data) {
 
         self->reported = now;
         self->state_known = TRUE;
-        json = json_builder_finish(b);
+        json = builder_finish(b);
         if (n > 0)
                 g_signal_emit(self, app_window_signals[SIGNAL_STATE_CHANGED], 0, json);
         return G_SOURCE_REMOVE;
@@ -650,272 +531,6 @@ gboolean app_window_set_state(AppWindow *self, const char *state, GError **error
 
 /* ---- webContents events --------------------------------------------- */
 
-static void builder_add_string(JsonBuilder *b, const char *name, const char *value) {
-        json_builder_set_member_name(b, name);
-        json_builder_add_string_value(b, value ? value : "");
-}
-
-static void builder_add_bool(JsonBuilder *b, const char *name, gboolean value) {
-        json_builder_set_member_name(b, name);
-        json_builder_add_boolean_value(b, value);
-}
-
-static void navigate_event_emit(AppWindow *self, const char *name, const char *url) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
-
-        json_builder_begin_object(b);
-        builder_add_string(b, "url", url);
-        builder_add_bool(b, "canGoBack", webkit_web_view_can_go_back(self->view));
-        builder_add_bool(b, "canGoForward", webkit_web_view_can_go_forward(self->view));
-        web_event_emit(self, name, b);
-}
-
-/* The URI without its fragment. */
-static char *uri_document(const char *uri) {
-        const char *hash = uri ? strchr(uri, '#') : NULL;
-        return hash ? g_strndup(uri, hash - uri) : g_strdup(uri ? uri : "");
-}
-
-/* Reports the same-document navigations seen so far, each once.  A URL
- * equal to the one reported last is no navigation: a failed load puts the
- * committed URL back. */
-static void in_page_flush(AppWindow *self) {
-        char *uri;
-
-        g_clear_handle_id(&self->in_page_idle, g_source_remove);
-        while ((uri = g_queue_pop_head(&self->in_page_queue))) {
-                if (g_strcmp0(uri, self->in_page_reported) == 0) {
-                        g_free(uri);
-                        continue;
-                }
-                g_free(self->in_page_reported);
-                self->in_page_reported = uri;
-                navigate_event_emit(self, "did-navigate-in-page", uri);
-        }
-}
-
-static gboolean in_page_idle_cb(gpointer user_data) {
-        AppWindow *self = user_data;
-
-        self->in_page_idle = 0;
-        in_page_flush(self);
-        return G_SOURCE_REMOVE;
-}
-
-/* The URL is taken now; the history state when it is reported, once the
- * back/forward list has caught up. */
-static void in_page_queue(AppWindow *self, const char *uri) {
-        g_queue_push_tail(&self->in_page_queue, g_strdup(uri));
-        if (!self->in_page_idle)
-                self->in_page_idle = g_idle_add(in_page_idle_cb, self);
-}
-
-static void in_page_step_end(AppWindow *self) {
-        g_clear_pointer(&self->in_page_step, g_free);
-        g_clear_handle_id(&self->in_page_step_timeout, g_source_remove);
-}
-
-/* Called whenever the view's URI, its loading state or its back/forward
- * list changes.  WebKit's URI goes through states no navigation ends at,
- * in an order that depends on timing: a history step shows its target as
- * soon as it is asked for (the list still at the old entry), then, when
- * the web process takes the step, may show the old URL again with loading
- * over before the target.  What the history list says does not go back
- * and forth: a same-document navigation is the view's URI once the list's
- * current entry has it too (a fragment, pushState and replaceState change
- * both, in either order: the list's "changed" checks again), and while a
- * history step is under way, only its target. */
-static void in_page_check(AppWindow *self) {
-        WebKitBackForwardListItem *current;
-        const char *uri = webkit_web_view_get_uri(self->view);
-
-        /* A back/forward step between two entries of one document counts
-         * as loading, though no load happens; a real load reports
-         * did-navigate when it commits. */
-        if (!uri || !*uri || webkit_web_view_is_loading(self->view))
-                return;
-        current = webkit_back_forward_list_get_current_item(webkit_web_view_get_back_forward_list(self->view));
-        if (current && g_strcmp0(webkit_back_forward_list_item_get_uri(current), uri) != 0)
-                return;
-        if (self->in_page_step) {
-                if (!g_str_equal(uri, self->in_page_step))
-                        return;
-                in_page_step_end(self);
-        }
-        in_page_queue(self, uri);
-}
-
-static gboolean in_page_step_timeout_cb(gpointer user_data) {
-        AppWindow *self = user_data;
-
-        /* A step WebKit dropped (a stop, a newer step it replaced) ends
-         * nowhere: whatever the view and its history agree on stands. */
-        self->in_page_step_timeout = 0;
-        in_page_step_end(self);
-        in_page_check(self);
-        return G_SOURCE_REMOVE;
-}
-
-/* A back/forward step to `item` was asked for. */
-static void in_page_step_begin(AppWindow *self, WebKitBackForwardListItem *item) {
-        in_page_step_end(self);
-        if (!item)
-                return;
-        self->in_page_step = g_strdup(webkit_back_forward_list_item_get_uri(item));
-        self->in_page_step_timeout = g_timeout_add_seconds(IN_PAGE_STEP_TIMEOUT_S, in_page_step_timeout_cb, self);
-}
-
-static void view_navigated_cb(WebKitWebView *view, WebKitLoadEvent load_event, AppWindow *self) {
-        const char *uri;
-
-        /* A step that turned out to be a load of another document, or
-         * that a load replaced, is over: did-navigate tells the rest. */
-        if (load_event == WEBKIT_LOAD_STARTED)
-                in_page_step_end(self);
-        if (load_event != WEBKIT_LOAD_COMMITTED)
-                return;
-        /* What happened in the old document is told before the new one. */
-        in_page_flush(self);
-        in_page_step_end(self);
-        uri = webkit_web_view_get_uri(view);
-        g_free(self->committed_uri);
-        self->committed_uri = uri_document(uri);
-        g_free(self->in_page_reported);
-        self->in_page_reported = g_strdup(uri);
-        navigate_event_emit(self, "did-navigate", uri);
-}
-
-static void view_uri_cb(WebKitWebView *view, GParamSpec *pspec, AppWindow *self) {
-        in_page_check(self);
-}
-
-static void view_loading_cb(WebKitWebView *view, GParamSpec *pspec, AppWindow *self) {
-        in_page_check(self);
-}
-
-static void view_history_cb(WebKitBackForwardList *list, WebKitBackForwardListItem *added, GList *removed,
-                            AppWindow *self) {
-        in_page_check(self);
-}
-
-static void held_decision_free(HeldDecision *held) {
-        if (held->timeout_id)
-                g_source_remove(held->timeout_id);
-        if (held->decision) {
-                /* Whatever is still held when it goes is let through. */
-                webkit_policy_decision_use(held->decision);
-                g_object_unref(held->decision);
-        }
-        g_free(held);
-}
-
-static gboolean held_decision_timeout_cb(gpointer user_data) {
-        HeldDecision *held = user_data;
-
-        held->timeout_id = 0;
-        g_message("No decision on navigation %u within %d s: allowing it", held->request, DECISION_TIMEOUT_S);
-        g_hash_table_remove(held->window->held, GUINT_TO_POINTER(held->request));
-        return G_SOURCE_REMOVE;
-}
-
-static void new_window_event_emit(AppWindow *self, WebKitNavigationAction *action, const char *features) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
-        WebKitURIRequest *request = webkit_navigation_action_get_request(action);
-
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "request");
-        json_builder_add_int_value(b, ++self->next_request);
-        builder_add_string(b, "url", request ? webkit_uri_request_get_uri(request) : "");
-        builder_add_string(b, "frameName", webkit_navigation_action_get_frame_name(action));
-        builder_add_string(b, "features", features);
-        web_event_emit(self, "new-window", b);
-}
-
-static gboolean same_document(const char *a, const char *b) {
-        const char *ha, *hb;
-        size_t na, nb;
-
-        if (!a || !b)
-                return FALSE;
-        ha = strchr(a, '#');
-        hb = strchr(b, '#');
-        na = ha ? (size_t) (ha - a) : strlen(a);
-        nb = hb ? (size_t) (hb - b) : strlen(b);
-        return hb && na == nb && strncmp(a, b, na) == 0;
-}
-
-static gboolean view_decide_policy_cb(WebKitWebView *view, WebKitPolicyDecision *decision,
-                                      WebKitPolicyDecisionType type, AppWindow *self) {
-        WebKitNavigationAction *action;
-        WebKitURIRequest *request;
-        g_autoptr(JsonBuilder) b = NULL;
-        HeldDecision *held;
-        const char *uri;
-
-        if (type == WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION) {
-                /* Never opened here: the main script decides, and the
-                 * daemon opens a BrowserWindow if it allows. */
-                action = webkit_navigation_policy_decision_get_navigation_action(
-                        WEBKIT_NAVIGATION_POLICY_DECISION(decision));
-                new_window_event_emit(self, action, "");
-                webkit_policy_decision_ignore(decision);
-                return TRUE;
-        }
-        if (type != WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION)
-                return FALSE;
-
-        action = webkit_navigation_policy_decision_get_navigation_action(WEBKIT_NAVIGATION_POLICY_DECISION(decision));
-        request = webkit_navigation_action_get_request(action);
-        uri = request ? webkit_uri_request_get_uri(request) : NULL;
-
-        if (self->api_navigation) {
-                self->api_navigation = FALSE;
-                return FALSE;
-        }
-        if (!uri || webkit_navigation_action_is_redirect(action) ||
-            same_document(webkit_web_view_get_uri(view), uri))
-                return FALSE;
-
-        switch (webkit_navigation_action_get_navigation_type(action)) {
-        case WEBKIT_NAVIGATION_TYPE_LINK_CLICKED:
-        case WEBKIT_NAVIGATION_TYPE_FORM_SUBMITTED:
-        case WEBKIT_NAVIGATION_TYPE_FORM_RESUBMITTED:
-                break;
-        case WEBKIT_NAVIGATION_TYPE_OTHER:
-                /* WebKit does not say which frame navigates: subframes
-                 * mostly load while their page loads, page scripts
-                 * navigate (location.href = …) after it has loaded. */
-                if (webkit_web_view_is_loading(view))
-                        return FALSE;
-                break;
-        default:
-                return FALSE;
-        }
-
-        held = g_new0(HeldDecision, 1);
-        held->window = self;
-        held->request = ++self->next_request;
-        held->decision = g_object_ref(decision);
-        held->timeout_id = g_timeout_add_seconds(DECISION_TIMEOUT_S, held_decision_timeout_cb, held);
-        g_hash_table_insert(self->held, GUINT_TO_POINTER(held->request), held);
-
-        b = json_builder_new();
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "request");
-        json_builder_add_int_value(b, held->request);
-        builder_add_string(b, "url", uri);
-        web_event_emit(self, "will-navigate", b);
-        return TRUE;
-}
-
-static GtkWidget *view_create_cb(WebKitWebView *view, WebKitNavigationAction *action, AppWindow *self) {
-        /* WebKit wants the new view now, but the main script answers
-         * later: deny here, report, and let the daemon open a window.
-         * window.open()'s features string is not available from WebKit. */
-        new_window_event_emit(self, action, "");
-        return NULL;
-}
-
 static void view_web_process_terminated_cb(WebKitWebView *view, WebKitWebProcessTerminationReason reason,
                                            AppWindow *self) {
         g_autoptr(JsonBuilder) b = json_builder_new();
@@ -1189,12 +804,12 @@ void app_window_call(AppWindow *self, const char *method, JsonArray *args, GCanc
         } while (0)
 
         if (g_str_equal(method, "reload")) {
-                self->api_navigation = TRUE;
+                self->nav.api_navigation = TRUE;
                 webkit_web_view_reload(self->view);
                 RETURN_NULL();
         }
         if (g_str_equal(method, "reload-ignoring-cache")) {
-                self->api_navigation = TRUE;
+                self->nav.api_navigation = TRUE;
                 webkit_web_view_reload_bypass_cache(self->view);
                 RETURN_NULL();
         }
@@ -1209,10 +824,10 @@ void app_window_call(AppWindow *self, const char *method, JsonArray *args, GCanc
 
                 /* Back/forward navigations are never held, so no flag. */
                 if (back && webkit_web_view_can_go_back(self->view)) {
-                        in_page_step_begin(self, webkit_back_forward_list_get_back_item(list));
+                        navigation_step_begin(self, webkit_back_forward_list_get_back_item(list));
                         webkit_web_view_go_back(self->view);
                 } else if (!back && webkit_web_view_can_go_forward(self->view)) {
-                        in_page_step_begin(self, webkit_back_forward_list_get_forward_item(list));
+                        navigation_step_begin(self, webkit_back_forward_list_get_forward_item(list));
                         webkit_web_view_go_forward(self->view);
                 }
                 RETURN_NULL();
@@ -1299,25 +914,14 @@ void app_window_call(AppWindow *self, const char *method, JsonArray *args, GCanc
                 RETURN_NULL();
         }
         if (g_str_equal(method, "decide")) {
-                HeldDecision *held;
                 JsonNode *node;
 
                 node = args && json_array_get_length(args) > 1 ? json_array_get_element(args, 1) : NULL;
                 if (!call_arg_number(args, 0, &d) || !node || !JSON_NODE_HOLDS_VALUE(node) ||
                     json_node_get_value_type(node) != G_TYPE_BOOLEAN)
                         RETURN_BAD("decide takes [request, allow]");
-                /* Unknown: a new-window (never held) or one that timed out. */
-                held = d > 0 && d <= G_MAXUINT ? g_hash_table_lookup(self->held, GUINT_TO_POINTER((guint) d)) : NULL;
-                if (held) {
-                        WebKitPolicyDecision *decision = g_steal_pointer(&held->decision);
-
-                        if (json_node_get_boolean(node))
-                                webkit_policy_decision_use(decision);
-                        else
-                                webkit_policy_decision_ignore(decision);
-                        g_object_unref(decision);
-                        g_hash_table_remove(self->held, GUINT_TO_POINTER(held->request));
-                }
+                if (d > 0 && d <= G_MAXUINT)
+                        navigation_decide(self, (guint) d, json_node_get_boolean(node));
                 RETURN_NULL();
         }
 #undef RETURN_JSON
@@ -1407,15 +1011,10 @@ static void app_window_dispose(GObject *object) {
                 g_signal_handlers_disconnect_by_data(self->surface, self);
                 g_clear_object(&self->surface);
         }
-        g_clear_pointer(&self->held, g_hash_table_unref);
+        navigation_dispose(self);
         g_clear_pointer(&self->style_sheets, g_hash_table_unref);
         g_clear_object(&self->content);
         g_clear_object(&self->icon);
-        g_clear_pointer(&self->committed_uri, g_free);
-        g_clear_handle_id(&self->in_page_idle, g_source_remove);
-        in_page_step_end(self);
-        g_queue_clear_full(&self->in_page_queue, g_free);
-        g_clear_pointer(&self->in_page_reported, g_free);
         page_link_dispose(self);
         outgoing_abandon(self);
 
@@ -1478,7 +1077,7 @@ static void app_window_init(AppWindow *self) {
         page_link_init(self);
         self->style_sheets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                    (GDestroyNotify) webkit_user_style_sheet_unref);
-        self->held = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify) held_decision_free);
+        navigation_init(self);
         g_signal_connect(self, "notify::is-active", G_CALLBACK(state_notify_cb), self);
         g_signal_connect(self, "notify::visible", G_CALLBACK(state_notify_cb), self);
         g_signal_connect(self, "notify::default-width", G_CALLBACK(state_notify_cb), self);
@@ -1536,16 +1135,7 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
          * files for every page. */
         webkit_settings_set_disable_web_security(settings, options->no_web_security);
 
-        g_signal_connect_object(self->view, "load-changed", G_CALLBACK(view_load_changed_cb), self, 0);
-        g_signal_connect_object(self->view, "load-failed", G_CALLBACK(view_load_failed_cb), self, 0);
-        g_signal_connect_object(self->view, "notify::title", G_CALLBACK(view_title_cb), self, 0);
-        g_signal_connect_object(self->view, "load-changed", G_CALLBACK(view_navigated_cb), self, 0);
-        g_signal_connect_object(self->view, "notify::uri", G_CALLBACK(view_uri_cb), self, 0);
-        g_signal_connect_object(self->view, "notify::is-loading", G_CALLBACK(view_loading_cb), self, 0);
-        g_signal_connect_object(webkit_web_view_get_back_forward_list(self->view), "changed",
-                                G_CALLBACK(view_history_cb), self, 0);
-        g_signal_connect_object(self->view, "decide-policy", G_CALLBACK(view_decide_policy_cb), self, 0);
-        g_signal_connect_object(self->view, "create", G_CALLBACK(view_create_cb), self, 0);
+        navigation_connect(self);
         page_link_connect(self);
         g_signal_connect_object(self->view, "web-process-terminated",
                                 G_CALLBACK(view_web_process_terminated_cb), self, 0);
@@ -1587,7 +1177,7 @@ void app_window_set_position(AppWindow *self, int x, int y) {
 void app_window_load_url(AppWindow *self, const char *url) {
         g_return_if_fail(APP_IS_WINDOW(self));
 
-        self->api_navigation = TRUE;
+        self->nav.api_navigation = TRUE;
         webkit_web_view_load_uri(self->view, url);
 }
 
