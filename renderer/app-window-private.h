@@ -15,6 +15,8 @@
  * reply handle (under 1 KiB), so this bounds their memory to a few MiB;
  * their payloads are bounded by the daemon, in bytes. */
 #define IPC_MAX_INVOKES 16384
+/* appd's own script world, out of the page's reach. */
+#define INTERNAL_WORLD "appd-internal"
 
 typedef struct {
         int x, y, width, height;
@@ -66,6 +68,21 @@ typedef struct {
         gboolean api_navigation;
 } Navigation;
 
+/* page-events.c */
+typedef struct {
+        gboolean dev_tools_open;
+        /* The page's console messages in the current second. */
+        gint64 console_second;
+        guint console_count;
+} PageEvents;
+
+/* watchdog.c */
+typedef struct {
+        gboolean unresponsive;
+        gint64 ping_sent;        /* ping awaiting its answer, or 0 */
+        guint id;
+} Watchdog;
+
 struct _AppWindow {
         GtkWindow parent_instance;
 
@@ -73,9 +90,8 @@ struct _AppWindow {
         Navigation nav;
         PageIpc ipc;
         PageLinks links;
-        gboolean unresponsive;
-        gint64 ping_sent;        /* watchdog ping awaiting its answer, or 0 */
-        guint watchdog_id;
+        PageEvents events;
+        Watchdog watchdog;
         gboolean ready_sent;
         gboolean have_position;
         int x, y;
@@ -100,9 +116,6 @@ struct _AppWindow {
         WebKitUserContentManager *content;
         GHashTable *style_sheets;    /* key → WebKitUserStyleSheet */
         guint next_style_sheet;
-        gboolean dev_tools_open;
-        gint64 console_second;
-        guint console_count;
 };
 
 enum {
@@ -184,3 +197,11 @@ void navigation_dispose(AppWindow *self);
 void navigation_step_begin(AppWindow *self, WebKitBackForwardListItem *item);
 /* The main script's answer to will-navigate `request`. */
 void navigation_decide(AppWindow *self, guint request, gboolean allow);
+
+/* page-events.c */
+void page_events_add_scripts(AppWindow *self, WebKitUserContentManager *content);
+void page_events_connect(AppWindow *self);
+
+/* watchdog.c */
+void watchdog_start(AppWindow *self);
+void watchdog_stop(AppWindow *self);
