@@ -83,6 +83,12 @@ typedef struct {
         guint id;
 } Watchdog;
 
+/* view-call.c: insertCSS's style sheets. */
+typedef struct {
+        GHashTable *sheets;      /* key → WebKitUserStyleSheet */
+        guint next_key;
+} InsertedCss;
+
 struct _AppWindow {
         GtkWindow parent_instance;
 
@@ -92,6 +98,7 @@ struct _AppWindow {
         PageLinks links;
         PageEvents events;
         Watchdog watchdog;
+        InsertedCss css;
         gboolean ready_sent;
         gboolean have_position;
         int x, y;
@@ -112,10 +119,7 @@ struct _AppWindow {
         GdkDisplay *display;
         gulong xevent_handler;
 
-        /* webContents */
         WebKitUserContentManager *content;
-        GHashTable *style_sheets;    /* key → WebKitUserStyleSheet */
-        guint next_style_sheet;
 };
 
 enum {
@@ -205,3 +209,7 @@ void page_events_connect(AppWindow *self);
 /* watchdog.c */
 void watchdog_start(AppWindow *self);
 void watchdog_stop(AppWindow *self);
+
+/* view-call.c */
+void view_call_init(AppWindow *self);
+void view_call_dispose(AppWindow *self);
