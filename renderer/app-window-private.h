@@ -18,11 +18,35 @@
 /* appd's own script world, out of the page's reach. */
 #define INTERNAL_WORLD "appd-internal"
 
+/* window-geometry.c */
 typedef struct {
         int x, y, width, height;
         gboolean has_position;
         gboolean focused, maximized, minimized, fullscreen, visible;
 } WindowState;
+
+typedef struct {
+        /* Asked for before the window was mapped. */
+        gboolean have_position;
+        int x, y;
+        gboolean center_on_map;
+        /* StateChanged: what the daemon was told last. */
+        WindowState reported;
+        gboolean state_known;
+        guint state_idle;
+        GdkSurface *surface;
+        GdkDisplay *display;
+        gulong xevent_handler;
+} WindowGeometry;
+
+/* window-options.c: options GTK has no API for, applied to the X11 window
+ * once it exists and again when GTK rewrites them on map. */
+typedef struct {
+        int min_width, min_height, max_width, max_height;
+        gboolean above, skip_taskbar, urgent;
+        guint64 parent_xid;
+        GdkTexture *icon;
+} WindowHints;
 
 /* page-ipc.c and ipc-request.c: the page's IPC. */
 typedef struct {
@@ -93,33 +117,16 @@ struct _AppWindow {
         GtkWindow parent_instance;
 
         WebKitWebView *view;
+        WebKitUserContentManager *content;
+        gboolean ready_sent;
+        WindowGeometry geometry;
+        WindowHints hints;
         Navigation nav;
         PageIpc ipc;
         PageLinks links;
         PageEvents events;
         Watchdog watchdog;
         InsertedCss css;
-        gboolean ready_sent;
-        gboolean have_position;
-        int x, y;
-        gboolean center_on_map;
-
-        /* Options GTK has no API for, applied to the X11 window once it
-         * exists and again when GTK rewrites them on map. */
-        int min_width, min_height, max_width, max_height;
-        gboolean above, skip_taskbar, urgent;
-        guint64 parent_xid;
-        GdkTexture *icon;
-
-        /* StateChanged: what the daemon was told last. */
-        WindowState reported;
-        gboolean state_known;
-        guint state_idle;
-        GdkSurface *surface;
-        GdkDisplay *display;
-        gulong xevent_handler;
-
-        WebKitUserContentManager *content;
 };
 
 enum {
@@ -213,3 +220,22 @@ void watchdog_stop(AppWindow *self);
 /* view-call.c */
 void view_call_init(AppWindow *self);
 void view_call_dispose(AppWindow *self);
+
+/* window-geometry.c */
+void window_geometry_init(AppWindow *self);
+void window_geometry_dispose(AppWindow *self);
+/* The window's surface, whose changes are reported. */
+void window_geometry_set_surface(AppWindow *self, GdkSurface *surface);
+/* Positions come from ConfigureNotify: watches them; the X11 window's id,
+ * or 0 when not on X11. */
+guint64 window_geometry_watch_x11(AppWindow *self);
+/* The window was mapped: where it was asked to be. */
+void window_geometry_place(AppWindow *self);
+/* A StateChanged report at the end of this main loop iteration. */
+void window_geometry_queue_report(AppWindow *self);
+void window_center(AppWindow *self);
+
+/* window-options.c */
+void window_options_sync(AppWindow *self);
+/* Within the minimum and maximum size options. */
+void window_size_clamp(AppWindow *self, int *width, int *height);
