@@ -160,7 +160,6 @@ void app_scheme_register(WebKitWebContext *context, const char *app_dir, AppWind
 /* Lets a page of this app read the response: app:// origins only. */
 void app_scheme_allow_origin(WebKitURISchemeResponse *response, const char *origin);
 
-
 /* preload.c: the preload's scripts, for a window with options->preload_source. */
 void preload_add(AppWindow *self, WebKitUserContentManager *content, const AppWindowOptions *options);
 
@@ -233,7 +232,6 @@ guint64 window_geometry_watch_x11(AppWindow *self);
 void window_geometry_place(AppWindow *self);
 /* A StateChanged report at the end of this main loop iteration. */
 void window_geometry_queue_report(AppWindow *self);
-void window_center(AppWindow *self);
 
 /* window-options.c */
 void window_options_sync(AppWindow *self);

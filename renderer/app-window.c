@@ -15,25 +15,6 @@
  */
 #include "app-window-private.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <gio/gunixfdlist.h>
-#include <gio/gunixinputstream.h>
-#include <json-glib/json-glib.h>
-#include <string.h>
-#include <sys/random.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <webkit/webkit.h>
-
-#ifdef GDK_WINDOWING_X11
-#include <gdk/x11/gdkx.h>
-#endif
-
-#include "app-scheme-path.h"
-#include "appd-protocol.h"
-#include "window-x11.h"
-
 guint app_window_signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE(AppWindow, app_window, GTK_TYPE_WINDOW)
@@ -133,6 +114,8 @@ static void app_window_class_init(AppWindowClass *klass) {
         GObjectClass *object_class = G_OBJECT_CLASS(klass);
         GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
         GtkWindowClass *window_class = GTK_WINDOW_CLASS(klass);
+        GType type = G_TYPE_FROM_CLASS(klass);
+        guint *sig = app_window_signals;
 
         object_class->dispose = app_window_dispose;
         widget_class->realize = app_window_realize;
@@ -140,38 +123,32 @@ static void app_window_class_init(AppWindowClass *klass) {
         widget_class->unmap = app_window_unmap;
         window_class->close_request = app_window_close_request;
 
-        app_window_signals[SIGNAL_READY] = g_signal_new("ready", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
-                                             0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
-        app_window_signals[SIGNAL_LOAD_EVENT] = g_signal_new("load-event", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
-                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                                                  G_TYPE_STRING, G_TYPE_STRING);
-        app_window_signals[SIGNAL_LOAD_ERROR] = g_signal_new("load-error", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
-                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
-                                                  G_TYPE_STRING, G_TYPE_INT, G_TYPE_STRING);
-        app_window_signals[SIGNAL_PAGE_TITLE] = g_signal_new("page-title", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
-                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-        app_window_signals[SIGNAL_CLOSE_REQUESTED] = g_signal_new("close-requested", G_TYPE_FROM_CLASS(klass),
-                                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                       G_TYPE_NONE, 0);
-        app_window_signals[SIGNAL_IPC_MESSAGE] = g_signal_new("ipc-message", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
-                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                                                   G_TYPE_STRING, G_TYPE_BYTES);
-        app_window_signals[SIGNAL_IPC_INVOKE] = g_signal_new("ipc-invoke", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
-                                                  0, g_signal_accumulator_true_handled, NULL, NULL,
-                                                  G_TYPE_BOOLEAN, 3, G_TYPE_STRING, G_TYPE_BYTES, G_TYPE_TASK);
-        app_window_signals[SIGNAL_IPC_SEND_SYNC] = g_signal_new("ipc-send-sync", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
-                                                     0, g_signal_accumulator_true_handled, NULL, NULL,
-                                                     G_TYPE_BOOLEAN, 3, G_TYPE_STRING, G_TYPE_BYTES,
-                                                     G_TYPE_TASK);
-        app_window_signals[SIGNAL_STATE_CHANGED] = g_signal_new("state-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
-                                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-        app_window_signals[SIGNAL_WEB_EVENT] = g_signal_new("web-event", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
-                                                 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                                                 G_TYPE_STRING, G_TYPE_STRING);
+        sig[SIGNAL_READY] = g_signal_new("ready", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 1, G_TYPE_UINT64);
+        sig[SIGNAL_LOAD_EVENT] = g_signal_new("load-event", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+        sig[SIGNAL_LOAD_ERROR] = g_signal_new("load-error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_INT, G_TYPE_STRING);
+        sig[SIGNAL_PAGE_TITLE] = g_signal_new("page-title", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 1, G_TYPE_STRING);
+        sig[SIGNAL_CLOSE_REQUESTED] = g_signal_new("close-requested", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                                   NULL, G_TYPE_NONE, 0);
+        sig[SIGNAL_IPC_MESSAGE] = g_signal_new("ipc-message", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                               G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BYTES);
+        sig[SIGNAL_IPC_INVOKE] = g_signal_new("ipc-invoke", type, G_SIGNAL_RUN_LAST, 0,
+                                              g_signal_accumulator_true_handled, NULL, NULL, G_TYPE_BOOLEAN, 3,
+                                              G_TYPE_STRING, G_TYPE_BYTES, G_TYPE_TASK);
+        sig[SIGNAL_IPC_SEND_SYNC] = g_signal_new("ipc-send-sync", type, G_SIGNAL_RUN_LAST, 0,
+                                                 g_signal_accumulator_true_handled, NULL, NULL, G_TYPE_BOOLEAN,
+                                                 3, G_TYPE_STRING, G_TYPE_BYTES, G_TYPE_TASK);
+        sig[SIGNAL_STATE_CHANGED] = g_signal_new("state-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                 G_TYPE_NONE, 1, G_TYPE_STRING);
+        sig[SIGNAL_WEB_EVENT] = g_signal_new("web-event", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
         /* The window wants a page link (Host.OpenPageLink) to keep ready
          * for the next web process: app_window_give_page_link(). */
-        app_window_signals[SIGNAL_PAGE_LINK_WANTED] = g_signal_new("page-link-wanted", G_TYPE_FROM_CLASS(klass),
-                                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+        sig[SIGNAL_PAGE_LINK_WANTED] = g_signal_new("page-link-wanted", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                                    NULL, G_TYPE_NONE, 0);
 }
 
 static void app_window_init(AppWindow *self) {

@@ -157,7 +157,7 @@ void app_window_resize(AppWindow *self, int width, int height) {
         window_geometry_queue_report(self);
 }
 
-void window_center(AppWindow *self) {
+static void window_center(AppWindow *self) {
         GdkDisplay *display = gtk_widget_get_display(GTK_WIDGET(self));
         g_autoptr(GdkMonitor) first = NULL;
         GdkMonitor *monitor = NULL;

@@ -618,7 +618,7 @@
   }
 
   const preloadModule = newModule(preloadPath || '', preloadPath || '');
-  // What the preload has in scope (renderer/app-window.c wraps it).
+  // What the preload has in scope (renderer/preload.c wraps it).
   return {
     require,
     process,
