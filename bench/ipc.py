@@ -90,7 +90,8 @@ def report(appd, floor, smoke=False):
     lines.append(head)
     for size in sizes:
         # Each appd kind against the floor that crosses WebKit the same way
-        # (invoke goes by fetch from 32 KiB on: renderer/preload-bridge.js).
+        # (invoke goes by fetch from 32 KiB on:
+        # renderer/web-process/preload-bridge.js).
         pairs = [("invoke", "fetch" if size >= FETCH_MIN else "script-message"),
                  ("send-reply", "script-message"), ("sendSync", "sync-xhr")]
         for kind, floor_kind in pairs:

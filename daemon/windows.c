@@ -547,7 +547,7 @@ static int link_serve(int fd, const sd_bus_vtable *vtable, Window *w, sd_bus_slo
 /* --- page links: the web page's own connection to its window
  *
  * The renderer asks for one per web process (Host.OpenPageLink) and hands
- * it to renderer/page-extension.c inside that process, so the page's IPC
+ * it to renderer/web-process/page-extension.c inside that process, so the page's IPC
  * skips the renderer and WebKit's own messages.  On it the Host interface
  * answers Send, Invoke and SendSync only, always for this window. */
 

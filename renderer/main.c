@@ -19,6 +19,7 @@
 
 #include "app-window.h"
 #include "appd-protocol.h"
+#include "bus-string.h"
 #include "view-link.h"
 
 typedef struct {
@@ -46,11 +47,15 @@ static char *arg_options;
 
 static char log_window_id[32];
 
+/* Text options are read as bytes (G_OPTION_ARG_FILENAME) and checked as
+ * UTF-8 after: appd always sends UTF-8, while G_OPTION_ARG_STRING would
+ * convert from the locale's charset, which before setlocale() (and under
+ * LANG=C) is ASCII, and fail on the first other character. */
 static const GOptionEntry option_entries[] = {
-        { "app-id", 0, 0, G_OPTION_ARG_STRING, &arg_app_id, "Id of the app the window belongs to", "ID" },
+        { "app-id", 0, 0, G_OPTION_ARG_FILENAME, &arg_app_id, "Id of the app the window belongs to", "ID" },
         { "app-dir", 0, 0, G_OPTION_ARG_FILENAME, &arg_app_dir, "The app's folder (served as app://)", "DIR" },
         { "window-id", 0, 0, G_OPTION_ARG_INT64, &arg_window_id, "The daemon's id of the window", "N" },
-        { "title", 0, 0, G_OPTION_ARG_STRING, &arg_title, "Window title", "TITLE" },
+        { "title", 0, 0, G_OPTION_ARG_FILENAME, &arg_title, "Window title", "TITLE" },
         { "width", 0, 0, G_OPTION_ARG_INT, &arg_width, "Width (default 800)", "W" },
         { "height", 0, 0, G_OPTION_ARG_INT, &arg_height, "Height (default 600)", "H" },
         { "x", 0, 0, G_OPTION_ARG_INT, &arg_x, "Left edge (X11 only)", "X" },
@@ -59,7 +64,7 @@ static const GOptionEntry option_entries[] = {
         { "preload", 0, 0, G_OPTION_ARG_FILENAME, &arg_preload, "Preload script", "FILE" },
         { "no-context-isolation", 0, 0, G_OPTION_ARG_NONE, &arg_no_context_isolation,
           "Run the preload in the page's own world (webPreferences.contextIsolation: false)", NULL },
-        { "node", 0, 0, G_OPTION_ARG_STRING, &arg_node,
+        { "node", 0, 0, G_OPTION_ARG_FILENAME, &arg_node,
           "Where Node reaches: 'page' (webPreferences.nodeIntegration) or 'preload' (sandbox: false)", "WHERE" },
         { "no-web-security", 0, 0, G_OPTION_ARG_NONE, &arg_no_web_security,
           "Let the page reach local files and other origins (webPreferences.webSecurity: false)", NULL },
@@ -67,7 +72,7 @@ static const GOptionEntry option_entries[] = {
           "Largest IPC message in bytes (default 8 MiB)", "BYTES" },
         { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &arg_data_dir, "Website data of the app", "DIR" },
         { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &arg_cache_dir, "Website cache of the app", "DIR" },
-        { "options", 0, 0, G_OPTION_ARG_STRING, &arg_options,
+        { "options", 0, 0, G_OPTION_ARG_FILENAME, &arg_options,
           "Initial window options (JSON object: View.SetOptions keys, center, fullscreen, maximized)", "JSON" },
         { NULL }
 };
@@ -91,6 +96,28 @@ static gboolean parse_arguments(int *argc, char ***argv, GError **error) {
         g_option_context_set_help_enabled(context, TRUE);
         if (!g_option_context_parse(context, argc, argv, error))
                 return FALSE;
+
+        const struct {
+                const char *name;
+                const char *value;
+        } texts[] = {
+                { "--app-id", arg_app_id }, { "--title", arg_title }, { "--node", arg_node },
+                { "--options", arg_options },
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS(texts); i++)
+                if (texts[i].value && !g_utf8_validate(texts[i].value, -1, NULL)) {
+                        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s is not UTF-8",
+                                    texts[i].name);
+                        return FALSE;
+                }
+        /* As View.SetTitle has it: U+FFFD for what sd-bus refuses, so the
+         * window shows what the Title property says. */
+        if (arg_title && !bus_string_is_valid(arg_title)) {
+                char *title = bus_string_make_valid(arg_title);
+
+                g_free(arg_title);
+                arg_title = title;
+        }
 
         if (!arg_app_id || !*arg_app_id) {
                 g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--app-id is required");

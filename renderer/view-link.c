@@ -9,6 +9,7 @@
 
 #include "appd-protocol.h"
 #include "bus-source.h"
+#include "bus-string.h"
 
 #define VIEW_LINK_MAX_CHANNEL 256
 
@@ -85,17 +86,26 @@ static void window_ready_cb(AppWindow *window, guint64 xid, ViewLink *link) {
         host_call(link, "Ready", "t", (uint64_t) xid);
 }
 
+/* Page text (URLs, titles, messages) goes through bus_string(): a
+ * character sd-bus refuses would lose the whole message. */
 static void window_load_event_cb(AppWindow *window, const char *event, const char *url, ViewLink *link) {
-        host_call(link, "LoadChanged", "ss", event, url);
+        g_autofree char *url_buf = NULL;
+
+        host_call(link, "LoadChanged", "ss", event, bus_string(url, &url_buf));
 }
 
 static void window_load_error_cb(AppWindow *window, const char *url, int code, const char *description,
                                  ViewLink *link) {
-        host_call(link, "LoadFailed", "sis", url, (int32_t) code, description);
+        g_autofree char *url_buf = NULL, *description_buf = NULL;
+
+        host_call(link, "LoadFailed", "sis", bus_string(url, &url_buf), (int32_t) code,
+                  bus_string(description, &description_buf));
 }
 
 static void window_page_title_cb(AppWindow *window, const char *title, ViewLink *link) {
-        host_call(link, "TitleChanged", "s", title);
+        g_autofree char *title_buf = NULL;
+
+        host_call(link, "TitleChanged", "s", bus_string(title, &title_buf));
 }
 
 static void window_close_requested_cb(AppWindow *window, ViewLink *link) {
@@ -389,7 +399,11 @@ static void call_done_cb(GObject *source, GAsyncResult *result, gpointer user_da
         if (!link || link->done)
                 return;
         if (!json) {
-                r = sd_bus_reply_method_errorf(call, APPD_ERROR_FAILED, "%s", error->message);
+                g_autofree char *message_buf = NULL;
+
+                /* An exception's message is the page's text. */
+                r = sd_bus_reply_method_errorf(call, APPD_ERROR_FAILED, "%s",
+                                               bus_string(error->message, &message_buf));
                 goto out;
         }
         if (strlen(json) > link_ipc_limit(link)) {

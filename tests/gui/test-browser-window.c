@@ -35,6 +35,20 @@ static void test_website_data_per_app(void) {
         harness_run_app(h, "bw-storage-b", check);
 }
 
+/* bw-odd-text again with renderers that give pages no page link
+ * (APPD_NO_PAGE_LINK=1): IPC then goes by WebKit's script messages, and
+ * only the preload's bridge stands between an odd channel and the bus. */
+static void test_odd_text_without_page_link(void) {
+        const char *env[] = { "APPD_NO_PAGE_LINK=1", NULL };
+        Harness *plain;
+
+        harness_stop(h);
+        plain = harness_start_with(RENDERER_BIN, env);
+        harness_run_app(plain, "bw-odd-text", NULL);
+        harness_stop(plain);
+        h = harness_start();
+}
+
 static gboolean log_has(gpointer needle) {
         g_autofree char *log = harness_log(h);
         return strstr(log, needle) != NULL;
@@ -87,6 +101,7 @@ int main(int argc, char **argv) {
         static const char *const apps[] = {
                 "bw-options", "bw-methods", "bw-state", "bw-close", "bw-webcontents",
                 "bw-navigation", "bw-popup", "bw-web-security", "bw-crash", "bw-errors", "bw-extras",
+                "bw-odd-text",
         };
         int r;
 
@@ -98,6 +113,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/browser-window/state-key-across-restart", test_state_key_across_restart);
         g_test_add_func("/browser-window/website-data-per-app", test_website_data_per_app);
         g_test_add_func("/browser-window/options-applied", test_options_applied);
+        g_test_add_func("/browser-window/odd-text-without-page-link", test_odd_text_without_page_link);
         h = harness_start();
         r = g_test_run();
         harness_stop(h);

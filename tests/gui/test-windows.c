@@ -342,29 +342,46 @@ static gboolean odd_title_listed(gpointer data) {
         return g_strcmp0(title, ODD_TITLE) == 0;
 }
 
-/* Whether the X11 window of the renderer with this pid is titled
- * ODD_TITLE. */
-static gboolean x_title_is_odd(gpointer pid) {
-        g_autofree char *pid_text = g_strdup_printf("%u", GPOINTER_TO_UINT(pid));
-        const char *search[] = { "xdotool", "search", "--all", "--pid", pid_text, "--name", "title", NULL };
+/* Whether one of the X11 windows the xdotool `search` command finds has
+ * _NET_WM_NAME `title`.  GTK has more than one X window per process: any
+ * of them. */
+static gboolean x_window_titled(const char *const *search, const char *title) {
         g_autofree char *ids = NULL;
+        g_autofree char *quoted = g_strdup_printf("\"%s\"", title);
         g_auto(GStrv) words = NULL;
 
         if (!g_spawn_sync(NULL, (char **) search, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &ids, NULL,
                           NULL, NULL))
                 return FALSE;
         words = g_strsplit(g_strstrip(ids), "\n", -1);
-        /* GTK has more than one X window per process: any of them. */
         for (char **id = words; *id && **id; id++) {
                 const char *xprop[] = { "xprop", "-id", *id, "_NET_WM_NAME", NULL };
                 g_autofree char *name = NULL;
 
                 if (g_spawn_sync(NULL, (char **) xprop, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &name,
                                  NULL, NULL, NULL) &&
-                    strstr(name, "\"" ODD_TITLE "\""))
+                    strstr(name, quoted))
                         return TRUE;
         }
         return FALSE;
+}
+
+/* Whether the X11 window of the renderer with this pid is titled
+ * ODD_TITLE. */
+static gboolean x_title_is_odd(gpointer pid) {
+        g_autofree char *pid_text = g_strdup_printf("%u", GPOINTER_TO_UINT(pid));
+        const char *search[] = { "xdotool", "search", "--all", "--pid", pid_text, "--name", "title", NULL };
+
+        return x_window_titled(search, ODD_TITLE);
+}
+
+#define CAFE_TITLE "Caf\xc3\xa9 " FFFD
+
+/* Whether an X11 window is titled CAFE_TITLE. */
+static gboolean x_title_is_cafe(gpointer data) {
+        const char *search[] = { "xdotool", "search", "--all", "--name", "Caf", NULL };
+
+        return x_window_titled(search, CAFE_TITLE);
 }
 
 /* A title with Unicode noncharacters (valid for JSON and GLib, refused by
@@ -409,6 +426,9 @@ static void test_odd_title(void) {
                 g_assert_true(harness_wait_for(x_title_is_odd, GUINT_TO_POINTER(g_variant_get_uint32(pid)),
                                                10000));
         }
+        /* A title that is not ASCII reaches the renderer on its command
+         * line, whatever the locale. */
+        g_assert_true(harness_wait_for(x_title_is_cafe, NULL, 10000));
         /* A channel sd-bus refuses is refused with a message the app sees
          * (and prints: its output reaches the log with U+FFFD). */
         g_assert_true(harness_wait_for(log_has, "webContents.send('odd\xef\xbf\xbd'): the channel name has "

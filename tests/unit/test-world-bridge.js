@@ -1,5 +1,5 @@
-// The page-side bridges (renderer/preload-bridge.js and
-// renderer/main-world-bridge.js) in two fake worlds, run with `node --test`.
+// The page-side bridges (renderer/web-process/preload-bridge.js and
+// main-world-bridge.js) in two fake worlds, run with `node --test`.
 // Each world is a vm context with its own built-ins; they share one
 // `document` EventTarget, as WebKit's worlds share the DOM.
 'use strict';
@@ -15,11 +15,12 @@ const root = path.join(__dirname, '..', '..');
 const read = (p) => fs.readFileSync(path.join(root, p), 'utf8');
 const codecSource = read('protocol/ipc-codec.js');
 // As the build embeds them: the shared files spliced in.
-const spliced = ['world-link.js', 'node-link.js'].map((name) => [name, read(`renderer/${name}`)]);
+const webProcess = (name) => read(path.join('renderer', 'web-process', name));
+const spliced = ['world-link.js', 'node-link.js'].map((name) => [name, webProcess(name)]);
 const splice = (source) => spliced.reduce(
   (text, [name, code]) => text.replace(`  /* @${name}@ */\n`, () => code), source);
-const bridgeSource = splice(read('renderer/preload-bridge.js'));
-const mainWorldSource = splice(read('renderer/main-world-bridge.js'));
+const bridgeSource = splice(webProcess('preload-bridge.js'));
+const mainWorldSource = splice(webProcess('main-world-bridge.js'));
 const codec = require(path.join(root, 'protocol', 'ipc-codec.js'));
 
 class FakeCustomEvent extends Event {

@@ -1,5 +1,6 @@
 // A window whose title, set once the page has loaded, holds Unicode
-// noncharacters, which sd-bus refuses.  The page has no title of its own.
+// noncharacters, which sd-bus refuses, and one created with a title that
+// is not ASCII.  The page has no title of its own.
 // Runs until asked to quit.
 const { app, BrowserWindow } = require('electron');
 
@@ -10,5 +11,8 @@ app.whenReady().then(async () => {
   win.setTitle('Odd \uFFFF\uFDD0 \uDBFF\uDFFE title');
   // A channel D-Bus cannot carry is refused with a message, not renamed.
   win.webContents.send('odd\uFFFE', 1);
+  // A window created with a title GLib's ASCII option parsing refused.
+  const cafe = new BrowserWindow({ title: 'Caf\u00e9 \uFFFE', width: 300, height: 200 });
+  cafe.loadFile('index.html').catch((err) => console.log(`odd-title: ${err.message}`));
   console.log('odd-title: title set');
 });

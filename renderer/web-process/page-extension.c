@@ -20,6 +20,7 @@
 
 #include "appd-protocol.h"
 #include "bus-source.h"
+#include "bus-string.h"
 
 #define PAGE_LINK_MESSAGE "appd-page-link"
 
@@ -54,6 +55,11 @@ static gboolean link_args(GPtrArray *args, guint n, char **ret_channel, const vo
                 return FALSE;
         }
         *ret_channel = jsc_value_to_string(channel);
+        if (!bus_string_is_valid(*ret_channel)) {
+                g_clear_pointer(ret_channel, g_free);
+                jsc_context_throw(context, "ipcRenderer: the channel name has characters D-Bus cannot carry");
+                return FALSE;
+        }
         *ret_data = jsc_value_typed_array_get_data(bytes, ret_size);
         return TRUE;
 }

@@ -12,8 +12,8 @@
  * page's world, as in Electron.
  *
  * Transport (docs/ipc.md): on the page link (__appdLink, which
- * renderer/page-extension.c puts in this world) when the web process has
- * one; without it:
+ * page-extension.c, beside this file, puts in this world) when the web
+ * process has one; without it:
  *   send      messageHandlers.appdIpc.postMessage({channel, payload})
  *   invoke    messageHandlers.appdInvoke.postMessage({channel, payload}),
  *             whose reply is the framed result (base64), or an error with
@@ -48,6 +48,16 @@
       throw new TypeError('ipcRenderer: channel must be a non-empty string');
     if (channel.startsWith(RESERVED_PREFIX))
       throw new Error(`ipcRenderer: channel names starting with '${RESERVED_PREFIX}' are reserved`);
+  }
+
+  // sd-bus refuses strings with Unicode noncharacters, and a channel is
+  // refused, not renamed, as appd does on the main side.
+  function checkBusChannel(channel) {
+    for (const ch of channel) {
+      const c = ch.codePointAt(0);
+      if ((c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) === 0xfffe)
+        throw new Error('ipcRenderer: the channel name has characters D-Bus cannot carry');
+    }
   }
 
   function checkListener(listener) {
@@ -100,9 +110,9 @@
     return h;
   }
 
-  // The page link (renderer/page-extension.c, docs/ipc.md): IPC from this
-  // web process straight to appd, bytes as they are.  Taken off the
-  // global so that nothing after the bridge finds it.
+  // The page link (page-extension.c, docs/ipc.md): IPC from this web
+  // process straight to appd, bytes as they are.  Taken off the global so
+  // that nothing after the bridge finds it.
   const pageLink = (() => {
     const link = globalThis.__appdLink;
     try {
@@ -155,6 +165,7 @@
   const ipcRenderer = {
     send(channel, ...args) {
       checkChannel(channel);
+      checkBusChannel(channel);
       postFramed(channel, frameArgs(args));
     },
 
@@ -162,6 +173,7 @@
     // as send(channel, message) does and transfer must be empty.
     postMessage(channel, message, transfer) {
       checkChannel(channel);
+      checkBusChannel(channel);
       if (transfer !== undefined && (!Array.isArray(transfer) || transfer.length > 0))
         throw new Error('ipcRenderer.postMessage: transferring MessagePorts is not supported');
       postFramed(channel, frameArgs([message]));
@@ -169,6 +181,7 @@
 
     async invoke(channel, ...args) {
       checkChannel(channel);
+      checkBusChannel(channel);
       const payload = frameArgs(args);
       if (pageLink) {
         const bytes = await new Promise((resolve, reject) => {
@@ -197,6 +210,7 @@
 
     sendSync(channel, ...args) {
       checkChannel(channel);
+      checkBusChannel(channel);
       return sendSyncFramed(channel, frameArgs(args));
     },
 
@@ -288,8 +302,8 @@
 
   // ---- contextBridge ----------------------------------------------------
 
-  // The link to main-world-bridge.js (renderer/world-link.js, put in
-  // here at build time).
+  // The link to main-world-bridge.js (world-link.js, put in here at build
+  // time).
   /* @world-link.js@ */
 
 
@@ -604,7 +618,7 @@
   }
 
   const preloadModule = newModule(preloadPath || '', preloadPath || '');
-  // What the preload has in scope (renderer/app-window.c wraps it).
+  // What the preload has in scope (renderer/preload.c wraps it).
   return {
     require,
     process,

@@ -12,8 +12,8 @@
 // listener, so it has arrived when dispatchEvent() returns.  Functions and
 // promises cross as ids; everything else is copied.  See docs/ipc.md.
 //
-// The link (renderer/world-link.js) is spliced into both halves at build
-// time: each world runs its own copy, made from its own built-ins.
+// The link (world-link.js, beside this file) is spliced into both halves
+// at build time: each world runs its own copy, made from its own built-ins.
 (function () {
   'use strict';
 
