@@ -187,9 +187,8 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         if (options->preload_source) {
                 preload_add(self, content, options);
                 page_ipc_attach(self, content);
-                if (!g_getenv("APPD_NO_PAGE_LINK"))
-                        page_link_enable(self, context);
         }
+        page_extension_load(self, context, options->preload_source && !g_getenv("APPD_NO_PAGE_LINK"));
         page_events_add_scripts(self, content);
         self->content = g_object_ref(content);
 

@@ -6,9 +6,7 @@
 #include <unistd.h>
 
 #include "app-window-private.h"
-
-/* The web process extension's request for a page link. */
-#define PAGE_LINK_MESSAGE   "appd-page-link"
+#include "web-process/page-messages.h"
 
 /* Where the web process extension is: beside the renderer in a build
  * tree, else where it is installed. */
@@ -67,13 +65,13 @@ void app_window_give_page_link(AppWindow *self, int fd) {
         self->links.spare = fd;
 }
 
-void page_link_enable(AppWindow *self, WebKitWebContext *context) {
+void page_extension_load(AppWindow *self, WebKitWebContext *context, gboolean links) {
         g_autofree char *dir = page_extension_dir();
 
         webkit_web_context_set_web_process_extensions_directory(context, dir);
         webkit_web_context_set_web_process_extensions_initialization_user_data(
-                context, g_variant_new("(s)", self->ipc.world ? self->ipc.world : ""));
-        self->links.enabled = TRUE;
+                context, g_variant_new("(sb)", self->ipc.world ? self->ipc.world : "", links));
+        self->links.enabled = links;
 }
 
 void page_link_connect(AppWindow *self) {

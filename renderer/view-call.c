@@ -3,6 +3,7 @@
  * insertCSS, zoom, user agent, dev tools, crash, and the answer to
  * will-navigate), each by name with JSON arguments, answering JSON. */
 #include "app-window-private.h"
+#include "web-process/page-messages.h"
 
 static char *json_value_text(JsonNode *node) {
         return json_to_string(node, FALSE);
@@ -33,22 +34,32 @@ static gboolean call_arg_number(JsonArray *args, guint i, double *ret) {
         return TRUE;
 }
 
-static void execute_javascript_done_cb(GObject *source, GAsyncResult *result, gpointer user_data) {
+/* The extension's answer (page-scripts.c): (b ok, s text). */
+static void execute_script_done_cb(GObject *source, GAsyncResult *result, gpointer user_data) {
         g_autoptr(GTask) task = user_data;
         g_autoptr(GError) error = NULL;
-        g_autoptr(JSCValue) value = NULL;
-        char *json = NULL;
+        g_autoptr(WebKitUserMessage) reply = NULL;
+        GVariant *params;
+        gboolean ok;
+        const char *text;
 
-        value = webkit_web_view_call_async_javascript_function_finish(WEBKIT_WEB_VIEW(source), result, &error);
-        if (!value) {
-                g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", error->message);
+        reply = webkit_web_view_send_message_to_page_finish(WEBKIT_WEB_VIEW(source), result, &error);
+        if (!reply) {
+                g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_FAILED, "The script did not run: %s",
+                                        error->message);
                 return;
         }
-        if (!jsc_value_is_undefined(value))
-                json = jsc_value_to_json(value, 0);
-        /* undefined, functions and symbols have no JSON: null, as the
-         * structured clone Electron uses would give for them. */
-        g_task_return_pointer(task, json ? json : g_strdup("null"), g_free);
+        params = webkit_user_message_get_parameters(reply);
+        if (!params || !g_variant_is_of_type(params, G_VARIANT_TYPE("(bs)"))) {
+                g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_FAILED, "The page answered no result");
+                return;
+        }
+        g_variant_get(params, "(b&s)", &ok, &text);
+        if (!ok) {
+                g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", text);
+                return;
+        }
+        g_task_return_pointer(task, g_strdup(text), g_free);
 }
 
 void app_window_call(AppWindow *self, const char *method, JsonArray *args, GCancellable *cancellable,
@@ -99,19 +110,15 @@ void app_window_call(AppWindow *self, const char *method, JsonArray *args, GCanc
                 RETURN_NULL();
         }
         if (g_str_equal(method, "execute-javascript")) {
-                GVariantDict dict;
-
                 s = call_arg_string(args, 0);
                 if (!s)
                         RETURN_BAD("execute-javascript takes the code as a string");
-                /* Indirect eval runs the code at global scope like a
-                 * script; the async function awaits a returned promise. */
-                g_variant_dict_init(&dict, NULL);
-                g_variant_dict_insert(&dict, "code", "s", s);
-                webkit_web_view_call_async_javascript_function(self->view, "return (0, eval)(code);", -1,
-                                                               g_variant_dict_end(&dict), NULL, NULL,
-                                                               cancellable, execute_javascript_done_cb,
-                                                               g_steal_pointer(&task));
+                /* The web process extension runs it, free of the page's
+                 * Content-Security-Policy. */
+                webkit_web_view_send_message_to_page(self->view,
+                                                     webkit_user_message_new(EXECUTE_SCRIPT_MESSAGE,
+                                                                             g_variant_new("(s)", s)),
+                                                     cancellable, execute_script_done_cb, g_steal_pointer(&task));
                 return;
         }
         if (g_str_equal(method, "insert-css")) {

@@ -1,7 +1,7 @@
 /* appd's WebKit web process extension: the page's own link to appd.
  *
- * Loaded into each web process of a window whose page has IPC.  When a
- * page is created it asks appd-renderer (a user message) for a page link,
+ * Loaded into the web processes of every window.  When a page of a
+ * window with IPC is created it asks appd-renderer (a user message) for a page link,
  * a D-Bus connection to appd made for this window (Host.OpenPageLink),
  * and gives the preload's world an object __appdLink whose functions send
  * the page's IPC on it: the bytes of a typed array go to appd as they are,
@@ -9,8 +9,10 @@
  * not come in time, or the renderer had none) __appdLink.ready() is false
  * and the bridge keeps to WebKit's own messages (docs/ipc.md).
  *
- * The initialization data (from the renderer) is (s world): the preload's
- * script world, "" for the page's own. */
+ * The initialization data (from the renderer) is (s world, b links): the
+ * preload's script world ("" for the page's own), and whether the window
+ * has page links.  Without them the extension only runs the app's scripts
+ * (page-scripts.c), which it does in every window. */
 #include <errno.h>
 #include <gio/gunixfdlist.h>
 #include <string.h>
@@ -21,8 +23,8 @@
 #include "appd-protocol.h"
 #include "bus-source.h"
 #include "bus-string.h"
-
-#define PAGE_LINK_MESSAGE "appd-page-link"
+#include "page-messages.h"
+#include "page-scripts.h"
 
 static sd_bus *page_bus;
 static WebKitScriptWorld *link_world;
@@ -336,19 +338,23 @@ static void page_link_received_cb(GObject *source, GAsyncResult *result, gpointe
 }
 
 static void page_created_cb(WebKitWebProcessExtension *extension, WebKitWebPage *page, gpointer user_data) {
-
-        webkit_web_page_send_message_to_view(page, webkit_user_message_new(PAGE_LINK_MESSAGE, NULL), NULL,
-                                             page_link_received_cb, NULL);
+        page_scripts_watch(page);
+        if (link_world)
+                webkit_web_page_send_message_to_view(page, webkit_user_message_new(PAGE_LINK_MESSAGE, NULL),
+                                                     NULL, page_link_received_cb, NULL);
 }
 
 G_MODULE_EXPORT void webkit_web_process_extension_initialize_with_user_data(WebKitWebProcessExtension *extension,
                                                                            GVariant *user_data) {
         const char *world = NULL;
+        gboolean links = FALSE;
 
-        if (user_data && g_variant_is_of_type(user_data, G_VARIANT_TYPE("(s)")))
-                g_variant_get(user_data, "(&s)", &world);
-        link_world = world && *world ? webkit_script_world_new_with_name(world)
-                                     : g_object_ref(webkit_script_world_get_default());
-        g_signal_connect(link_world, "window-object-cleared", G_CALLBACK(window_object_cleared_cb), NULL);
+        if (user_data && g_variant_is_of_type(user_data, G_VARIANT_TYPE("(sb)")))
+                g_variant_get(user_data, "(&sb)", &world, &links);
+        if (links) {
+                link_world = world && *world ? webkit_script_world_new_with_name(world)
+                                             : g_object_ref(webkit_script_world_get_default());
+                g_signal_connect(link_world, "window-object-cleared", G_CALLBACK(window_object_cleared_cb), NULL);
+        }
         g_signal_connect(extension, "page-created", G_CALLBACK(page_created_cb), NULL);
 }

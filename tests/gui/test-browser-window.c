@@ -101,7 +101,7 @@ int main(int argc, char **argv) {
         static const char *const apps[] = {
                 "bw-options", "bw-methods", "bw-state", "bw-close", "bw-webcontents",
                 "bw-navigation", "bw-popup", "bw-web-security", "bw-crash", "bw-errors", "bw-extras",
-                "bw-odd-text",
+                "bw-odd-text", "bw-csp",
         };
         int r;
 

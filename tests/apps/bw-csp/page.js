@@ -1,0 +1,1 @@
+window.fromPage = 'page.js ran';
