@@ -4,6 +4,7 @@
  * context isolation), and with isolation contextBridge's half in the
  * page's world (web-process/main-world-bridge.js). */
 #include <string.h>
+#include <node_version.h>
 
 #include "app-window-private.h"
 #include "ipc-codec.h"
@@ -124,6 +125,13 @@ static char *preload_script_build(AppWindow *self, const AppWindowOptions *optio
         js_string_append(s, webkit, strlen(webkit));
         g_string_append(s, ", gtk: ");
         js_string_append(s, gtk, strlen(gtk));
+        /* What Electron's preloads see, sandboxed or not. */
+        g_string_append(s, ", node: ");
+        js_string_append(s, NODE_VERSION_STRING, strlen(NODE_VERSION_STRING));
+        g_string_append(s, ", electron: ");
+        js_string_append(s, APPD_ELECTRON_VERSION, strlen(APPD_ELECTRON_VERSION));
+        g_string_append(s, ", chrome: ");
+        js_string_append(s, APPD_CHROME_VERSION, strlen(APPD_CHROME_VERSION));
         g_string_append_printf(s, " }, { contextIsolation: %s, ipcMaxPayload: %u, node: %s, preloadPath: ",
                                self->ipc.world ? "true" : "false", self->ipc.max_payload,
                                node_mode ? (g_str_equal(node_mode, "page") ? "'page'" : "'preload'") : "null");

@@ -54,7 +54,11 @@ async function main() {
   await wc.removeInsertedCSS(key);
   check((await colour()) !== 'rgb(4, 5, 6)', 'removeInsertedCSS');
 
-  same(await fromPreload, { title: 'bw-csp', doubled: 42 }, 'webFrame.executeJavaScript in the preload');
+  const preload = await fromPreload;
+  same([preload.title, preload.doubled], ['bw-csp', 42], 'webFrame.executeJavaScript in the preload');
+  same(preload.versions.node, process.versions.node, 'process.versions.node in the preload');
+  check(/^\d+\.\d+\.\d+$/.test(preload.versions.electron), `process.versions.electron: ${preload.versions.electron}`);
+  check(/^\d+\.\d+\.\d+\.\d+$/.test(preload.versions.chrome), `process.versions.chrome: ${preload.versions.chrome}`);
 
   // After a navigation the next page's main world answers.
   await win.loadURL('data:text/html,<title>second</title>');
