@@ -9,6 +9,7 @@
   'use strict';
 
   const EventEmitter = require('events');
+  const fs = require('fs');
   const os = require('os');
   const path = require('path');
 
@@ -135,6 +136,13 @@
     if (ready) return;
     ready = true;
     app.emit('will-finish-launching');
+    // As Electron, which keeps its profile there: the folder exists by
+    // 'ready', where the app last set it to be.
+    try {
+      fs.mkdirSync(pathOverrides.get('userData') || ctx.userDataDir, { recursive: true, mode: 0o700 });
+    } catch (err) {
+      console.warn(`Cannot create the userData folder: ${err.message}`);
+    }
     app.emit('ready', newEvent(), {});
     resolveReady();
     ctx.post({ op: 'app-ready' });

@@ -1,5 +1,7 @@
 // Checks the app module's basics and exits 0 when all hold, 1 otherwise.
 const { app, BrowserWindow, ipcMain } = require('electron');
+const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const failures = [];
 const check = (what, ok) => { if (!ok) failures.push(what); };
@@ -16,11 +18,23 @@ let threw = false;
 try { app.getPath('no-such-path-name'); } catch (e) { threw = true; }
 check('getPath throws on unknown names', threw);
 
+// userData exists by 'ready', also where the app moved it before.
+const movedUserData = fs.mkdtempSync(path.join(os.tmpdir(), 'appd-api-'));
+app.setPath('userData', path.join(movedUserData, 'inner', 'data'));
+
 let readyEvent = false;
 app.on('ready', () => { readyEvent = true; });
 app.whenReady().then(() => {
   check('ready event', readyEvent);
   check('isReady() after ready', app.isReady() === true);
+  const userData = app.getPath('userData');
+  check('userData moved', userData === path.join(movedUserData, 'inner', 'data'));
+  try {
+    fs.writeFileSync(path.join(userData, 'settings.json'), '{}');
+  } catch (err) {
+    check(`userData created by ready: ${err.message}`, false);
+  }
+  fs.rmSync(movedUserData, { recursive: true, force: true });
   if (failures.length) console.error('failed: ' + failures.join(', '));
   app.exit(failures.length ? 1 : 0);
 });
