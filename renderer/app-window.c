@@ -207,6 +207,10 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         /* Electron's webSecurity: false: no same-origin policy, local
          * files for every page. */
         webkit_settings_set_disable_web_security(settings, options->no_web_security);
+        /* Electron's file:// pages may read other local files (an SVG
+         * sprite, a JSON file); WebKit makes each file an origin of its
+         * own unless told.  Only file:// pages have this. */
+        webkit_settings_set_allow_file_access_from_file_urls(settings, TRUE);
 
         navigation_connect(self);
         page_link_connect(self);
