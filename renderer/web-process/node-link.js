@@ -10,6 +10,9 @@
   //                       { ok, value } or { ok: false, error }
   //   link.post(request)  a message with no answer
   //   link.local(name)    a module the page has itself (electron, events …)
+  //   link.globals()      what a module has in scope besides its own
+  //                       names: { process, global, setImmediate,
+  //                       clearImmediate }, as Node's globals are
   // and returns { onMessage, require(name, fromDir), makeRequire(dir),
   // remote, init(url), ask(op, fields) }.
 
@@ -256,9 +259,11 @@
       const moduleDir = dirnameOf(found.filename);
       try {
         const wrapper = (0, eval)(
-          '(function (exports, require, module, __filename, __dirname) {' + found.source +
-          '\n})\n//# sourceURL=' + fileUrl(found.filename));
-        wrapper.call(module.exports, module.exports, makeRequire(moduleDir), module, found.filename, moduleDir);
+          '(function (exports, require, module, __filename, __dirname, process, global, setImmediate,' +
+          ' clearImmediate) {' + found.source + '\n})\n//# sourceURL=' + fileUrl(found.filename));
+        const globals = link.globals();
+        wrapper.call(module.exports, module.exports, makeRequire(moduleDir), module, found.filename, moduleDir,
+                     globals.process, globals.global, globals.setImmediate, globals.clearImmediate);
       } catch (err) {
         modules.delete(found.filename);
         throw err;

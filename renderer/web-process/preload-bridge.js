@@ -480,6 +480,7 @@
         call: (request) => sendSyncFramed(INTERNAL_CHANNEL, frameArgs([request])),
         post: (request) => postFramed(INTERNAL_CHANNEL, frameArgs([request])),
         local: localModule,
+        globals: () => ({ process, global: globalThis, setImmediate, clearImmediate }),
       });
     }
     return nodeRuntime;

@@ -41,6 +41,8 @@ if (mode === 'sandboxed') {
   const text = fs.readFileSync(require('path').join(__dirname, 'data.txt'), 'utf8');
   expect(text === 'text beside the page\n', `fs.readFileSync in the preload: ${text}`);
   expect(require('./lib/greet.js').greet('preload') === 'hello, preload', 'a module of the app in the preload');
+  expect(require('./lib/greet.js').platform === 'linux', 'process in a module required by the preload');
+  expect(require('./lib/greet.js').hasGlobals, 'global and setImmediate in a module required by the preload');
   expect(process.sandboxed === false, `process.sandboxed: ${process.sandboxed}`);
   expect(typeof process.versions.node === 'string', 'process.versions.node');
   expect(__filename.endsWith('/preload.js'), `__filename: ${__filename}`);
