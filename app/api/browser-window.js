@@ -4,9 +4,10 @@
 //
 // Takes newEvent, the argument checks, defineAccessors, the colours, app,
 // isReady, isQuitting, appName, WebContents, the window options'
-// readOptions, firstBounds, createOptions, iconPath and flag, and windows,
-// which it keeps.  Returns {BrowserWindow, windowGone(win) (the
-// window is gone: destroyed, or closed by the daemon)}.
+// readOptions, firstBounds, createOptions, iconPath, flag and
+// withTargetDefaults, and windows, which it keeps.  Returns
+// {BrowserWindow, windowGone(win) (the window is gone: destroyed, or
+// closed by the daemon)}.
 (function (require, ctx, internal) {
   'use strict';
 
@@ -14,7 +15,8 @@
 
   const { newEvent, destroyedError, conversionError, requireArgs, intArg, numberArg, stringArg,
           defineAccessors, parseColour, colourHex, colourCSS, app, isReady, isQuitting, appName,
-          WebContents, readOptions, firstBounds, createOptions, iconPath, flag, windows } = internal;
+          WebContents, readOptions, firstBounds, createOptions, iconPath, flag, withTargetDefaults,
+          windows } = internal;
 
   // BrowserWindow.id: the app's own numbers, from 1; appd maps them to its
   // ids for the windows.
@@ -25,8 +27,8 @@
       super();
       if (!isReady()) throw new Error('Cannot create BrowserWindow before app is ready');
       if (!options || typeof options !== 'object') options = {};
-      const prefs = options.webPreferences && typeof options.webPreferences === 'object'
-        ? options.webPreferences : {};
+      const prefs = withTargetDefaults(options.webPreferences && typeof options.webPreferences === 'object'
+        ? options.webPreferences : {});
       const extension = options.appd && typeof options.appd === 'object' ? options.appd : {};
       const stateKey = extension.stateKey;
       if (stateKey !== undefined &&

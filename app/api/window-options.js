@@ -4,10 +4,11 @@
 //
 // Takes parseColour and colourCSS.  Returns {readOptions(options),
 // firstBounds(win, options, stateKey), createOptions(win, options, prefs,
-// stateKey), iconPath(icon), flag(value, fallback)}.
+// stateKey), iconPath(icon), flag(value, fallback), withTargetDefaults(prefs)}.
 (function (require, ctx, internal) {
   'use strict';
 
+  const fs = require('fs');
   const path = require('path');
 
   const { parseColour, colourCSS } = internal;
@@ -24,6 +25,54 @@
 
   function flag(value, fallback) {
     return value === undefined ? fallback : Boolean(value);
+  }
+
+  // The major version of the Electron the app was written for, from its
+  // package.json ("electron": "^7.2.4" in devDependencies or
+  // dependencies), or 0 when it names none or no version.
+  function targetElectron() {
+    let pkg;
+    try {
+      pkg = JSON.parse(fs.readFileSync(path.join(ctx.appDir, 'package.json'), 'utf8'));
+    } catch {
+      return 0;
+    }
+    for (const key of ['devDependencies', 'dependencies']) {
+      const range = pkg && pkg[key] && typeof pkg[key] === 'object' ? pkg[key].electron : undefined;
+      const m = typeof range === 'string' ? /(\d+)(?:\.\d+)*/.exec(range) : null;
+      if (m) return Number(m[1]);
+    }
+    return 0;
+  }
+
+  // The webPreferences defaults that changed between releases, as each
+  // release documents them: nodeIntegration off from 5, the remote module
+  // off from 10, contextIsolation on from 12, sandbox on from 20.
+  function defaultsOf(major) {
+    const defaults = {};
+    if (major < 5) defaults.nodeIntegration = true;
+    if (major < 10) defaults.enableRemoteModule = true;
+    if (major < 12) defaults.contextIsolation = false;
+    if (major < 20) defaults.sandbox = false;
+    return defaults;
+  }
+
+  let target = null;
+  // webPreferences with the defaults of the Electron the app targets for
+  // what it leaves unset; the same object for apps of today's Electron.
+  function withTargetDefaults(prefs) {
+    if (target === null) {
+      const major = targetElectron();
+      target = { major, defaults: major > 0 ? defaultsOf(major) : {} };
+      const names = Object.entries(target.defaults).map(([key, value]) => `${key}: ${value}`);
+      if (names.length > 0)
+        console.log(`appd: package.json targets Electron ${major}: windows default to ${names.join(', ')}`);
+    }
+    const missing = Object.keys(target.defaults).filter((key) => prefs[key] === undefined);
+    if (missing.length === 0) return prefs;
+    const filled = { ...prefs };
+    for (const key of missing) filled[key] = target.defaults[key];
+    return filled;
   }
 
   // Icons reach the renderer as absolute paths; relative ones are read
@@ -148,5 +197,5 @@
     return sent;
   }
 
-  return { readOptions, firstBounds, createOptions, iconPath, flag };
+  return { readOptions, firstBounds, createOptions, iconPath, flag, withTargetDefaults };
 });

@@ -48,7 +48,7 @@ static void test_configured_limit(void) {
 int main(int argc, char **argv) {
         static const char *const apps[] = {
                 "ipc-basics", "ipc-payloads", "ipc-context-bridge", "ipc-limits", "ipc-order",
-                "ipc-web-origin", "ipc-after-crash", "node-pages", "remote-module",
+                "ipc-web-origin", "ipc-after-crash", "node-pages", "remote-module", "legacy-electron",
         };
         int r;
 
