@@ -104,6 +104,7 @@ function start(specText) {
     return;
   }
   binding.title(`appd-app --app-id=${spec.appId}`);
+  if (spec.ipcMaxPayload > 0) binding.ipcLimit(spec.ipcMaxPayload);
   captureOutput();
 
   electron = apiFactories.index(require, {
@@ -118,6 +119,17 @@ function start(specText) {
     // bytes: a Uint8Array of IPC payload to attach; the binding copies it.
     post(msg, bytes) {
       binding.send(JSON.stringify(msg), bytes);
+    },
+    // A page's call that came on its page link is answered there: bytes
+    // (the result frame) when ok, else the error's message.
+    answerPage(req, ok, value) {
+      binding.answer(req, ok, value);
+    },
+    // webContents.send straight on the page's link once the page has
+    // attached one: true when sent so, false to send through appd, or why
+    // it was refused.
+    sendToPage(windowId, channel, bytes) {
+      return binding.pageSend(windowId, channel, bytes);
     },
   }, apiFactories);
   fixModule('electron', electron.exports, 'electron/main');
@@ -154,12 +166,15 @@ function start(specText) {
   });
 }
 
-// appd's calls, in order.  payload is an ArrayBuffer of the page's bytes.
-binding.init((kind, text, payload, windowId, ipcKind, req) => {
+// appd's calls, in order, and a page's on its page link (link true).
+// payload is an ArrayBuffer of the page's bytes.  'page-link' asks whether
+// the app has the window a page link is for.
+binding.init((kind, text, payload, windowId, ipcKind, req, link) => {
   let msg;
   if (kind === 'start') return start(text);
+  if (kind === 'page-link') return !!electron && electron.hasWindow(windowId);
   if (kind === 'post') msg = { t: 'ev', json: text };
-  else if (kind === 'ipc') msg = { t: 'ipc', id: windowId, kind: ipcKind, req, channel: text, payload };
+  else if (kind === 'ipc') msg = { t: 'ipc', id: windowId, kind: ipcKind, req, channel: text, payload, link };
   if (!msg || !electron) return;
   if (early) early.push(msg);
   else electron.dispatch(msg);

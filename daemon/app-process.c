@@ -552,6 +552,30 @@ int app_process_post_ipc(AppProcess *p, guint window, const char *kind, gint64 r
         return r;
 }
 
+int app_process_open_page_link(AppProcess *p, guint window, int fd) {
+        g_autoptr(sd_bus_message) m = NULL;
+        int r;
+
+        r = app_process_call_new(p, "OpenPageLink", 0, &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "uh", window, fd);
+        if (r >= 0)
+                r = app_process_call_send(p, m, 0);
+        return r;
+}
+
+int app_process_close_page_links(AppProcess *p, guint window) {
+        g_autoptr(sd_bus_message) m = NULL;
+        int r;
+
+        r = app_process_call_new(p, "ClosePageLinks", 0, &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "u", window);
+        if (r >= 0)
+                r = app_process_call_send(p, m, 0);
+        return r;
+}
+
 int app_process_kill(AppProcess *p) {
         if (!p->child)
                 return -ESRCH;

@@ -64,6 +64,13 @@ int app_process_post(AppProcess *p, const char *json);
  * app_process_post(). */
 int app_process_post_ipc(AppProcess *p, guint window, const char *kind, gint64 req,
                          const char *channel, const void *payload, size_t size);
+/* Hand the app process the server end of a page link (`fd`, duplicated;
+ * the caller keeps its own) for the app's window `window` (the app's id
+ * for it): the app serves the page's IPC on it.  ClosePageLinks closes
+ * every page link of a window whose renderer is gone.  Errors as for
+ * app_process_post(). */
+int app_process_open_page_link(AppProcess *p, guint window, int fd);
+int app_process_close_page_links(AppProcess *p, guint window);
 /* SIGKILL now; exited follows with "killed", 137, unless the app had
  * already reported its end. */
 int app_process_kill(AppProcess *p);

@@ -209,6 +209,12 @@ static void app_handle_message(App *a, JsonObject *o, GBytes *payload) {
                                                : "too many messages waiting");
                         app_post_error(a, w->app_window_id, msg);
                 }
+        } else if (g_str_equal(op, "page-linked")) {
+                JsonNode *linked = json_object_get_member(o, "linked");
+
+                if (linked && JSON_NODE_HOLDS_VALUE(linked) &&
+                    json_node_get_value_type(linked) == G_TYPE_BOOLEAN)
+                        window_set_page_linked(w, json_node_get_boolean(linked));
         } else if (g_str_equal(op, "invoke-reply") || g_str_equal(op, "send-sync-reply")) {
                 JsonNode *ok = json_object_get_member(o, "ok");
                 const char *error = member_string(o, "error");

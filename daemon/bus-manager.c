@@ -322,7 +322,7 @@ static int property_window_bool(sd_bus *bus, const char *path, const char *inter
         if (g_str_equal(property, "Visible"))
                 v = w->visible;
         else if (g_str_equal(property, "PageLinked"))
-                v = w->page_bus != NULL;
+                v = w->page_linked;
         else
                 v = w->loading;
         return sd_bus_message_append(reply, "b", v);

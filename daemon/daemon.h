@@ -95,17 +95,13 @@ struct Window {
         guint n_calls;
         GHashTable *requests;    /* req → WindowRequest*: Invoke/SendSync awaiting the app */
         size_t request_bytes;    /* what the waiting requests hold */
-        GPtrArray *page_links;   /* PageLink*: the web page's own connections (Host.OpenPageLink) */
-        sd_bus *page_bus;        /* the link of the page now shown (Attach), or NULL; not owned */
+        gboolean page_linked;    /* the page shown has attached its page link (app process's report) */
         gint64 next_request;
         gboolean destroying;
 };
 
-/* webContents calls awaiting the renderer's answer, per window; and the
- * least that page invokes awaiting the main script's answer may hold, in
- * bytes (windows.c: window_max_request_bytes()). */
+/* webContents calls awaiting the renderer's answer, per window. */
 #define WINDOW_MAX_CALLS 256
-#define WINDOW_MAX_REQUEST_BYTES (256u * 1024 * 1024)
 
 /* apps.c */
 int app_open(Daemon *d, Package *pkg, const char *const *args, App **ret);
@@ -142,6 +138,9 @@ void window_load_url(Window *w, const char *url);
 void window_set_title(Window *w, const char *title);
 void window_set_visible(Window *w, gboolean visible);
 int window_send(Window *w, const char *channel, const void *payload, size_t size);
+/* The app process's report: the window's page has attached its page link
+ * (or it closed); Window.PageLinked follows. */
+void window_set_page_linked(Window *w, gboolean linked);
 void window_destroy(Window *w);
 /* Answer a page's ipcRenderer.invoke or sendSync: the main script's result
  * (an ipc-codec frame) when ok, else its error message. */

@@ -14,6 +14,7 @@
 #include "bus-source.h"
 #include "bus-string.h"
 #include "events.h"
+#include "ipc-check.h"
 
 /* Journal fields are plain strings; the window id is kept in text form
  * for them. */
@@ -25,7 +26,6 @@
 #define RENDERER_GRACE_MS 3000
 /* Outgoing messages allowed to wait on a renderer that does not read. */
 #define LINK_MAX_QUEUED 4096
-#define IPC_MAX_CHANNEL 256
 
 typedef struct {
         Window *window;
@@ -231,20 +231,9 @@ static int ipc_read(Window *w, sd_bus_message *m, const char **ret_channel, cons
                     size_t *ret_size, sd_bus_error *error) {
         int r;
 
-        r = sd_bus_message_read(m, "s", ret_channel);
-        if (r < 0)
+        r = ipc_check_read(m, w->daemon->ipc_max_payload, ret_channel, ret_data, ret_size, error);
+        if (r <= 0)
                 return r;
-        r = sd_bus_message_read_array(m, 'y', ret_data, ret_size);
-        if (r < 0)
-                return r;
-        if (!**ret_channel || strlen(*ret_channel) > IPC_MAX_CHANNEL)
-                return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "IPC channel names must be 1 to %d bytes",
-                                         IPC_MAX_CHANNEL);
-        if (*ret_size > w->daemon->ipc_max_payload)
-                return sd_bus_error_setf(error, APPD_ERROR_TOO_LARGE,
-                                         "IPC message of %zu bytes is over the limit of %u",
-                                         *ret_size, w->daemon->ipc_max_payload);
         if (!w->app || w->app->script_ended)
                 return sd_bus_error_set(error, APPD_ERROR_NOT_RUNNING,
                                         "The window's app is not running");
@@ -284,18 +273,13 @@ static void window_request_free(gpointer data) {
 }
 
 /* The bytes a waiting call holds, as counted against
- * window_max_request_bytes(): its payload and channel, and what a call
- * costs besides (message, table entry, the app's side). */
+ * window_max_request_bytes() (appd-protocol.h says why). */
 static size_t ipc_request_cost(const char *channel, size_t size) {
-        return size + strlen(channel) + 512;
+        return size + strlen(channel) + APPD_IPC_REQUEST_OVERHEAD;
 }
 
-/* Waiting calls may hold this much per window: the larger of 256 MiB and
- * four of the largest messages, so calls many at a time, as pages make
- * them with Promise.all (64 of a megabyte each in bench/ipc.py), never
- * meet it. */
 static size_t window_max_request_bytes(Window *w) {
-        return MAX((size_t) WINDOW_MAX_REQUEST_BYTES, 4 * (size_t) w->daemon->ipc_max_payload);
+        return MAX((size_t) APPD_IPC_WAITING_MIN_BYTES, 4 * (size_t) w->daemon->ipc_max_payload);
 }
 
 /* Invoke and SendSync: the call waits here until the app answers with
@@ -547,106 +531,53 @@ static int link_serve(int fd, const sd_bus_vtable *vtable, Window *w, sd_bus_slo
 /* --- page links: the web page's own connection to its window
  *
  * The renderer asks for one per web process (Host.OpenPageLink) and hands
- * it to renderer/web-process/page-extension.c inside that process, so the page's IPC
- * skips the renderer and WebKit's own messages.  On it the Host interface
- * answers Send, Invoke and SendSync only, always for this window. */
+ * it to renderer/web-process/page-extension.c inside that process; the
+ * other end goes to the window's app process (AppProcess.OpenPageLink),
+ * which serves the page's IPC on it (app/host.c), so the page's calls and
+ * their answers skip appd as well as the renderer.  Which window the link
+ * speaks for is fixed here, by whom appd gives it to.  The app process
+ * keeps at most APPD_PAGE_LINKS_MAX per window and reports whether the
+ * page has attached (window_set_page_linked()). */
 
-#define PAGE_LINKS_MAX 4
 #define PAGE_LINK_BUFFER (2 * 1024 * 1024)
 
-typedef struct {
-        sd_bus *bus;
-        guint source;
-} PageLink;
-
-static void page_link_free(gpointer data) {
-        PageLink *p = data;
-
-        if (p->source)
-                g_source_remove(p->source);
-        sd_bus_close(p->bus);
-        sd_bus_unref(p->bus);
-        g_free(p);
-}
-
-/* The page's attached link, or NULL; PageLinked follows. */
-static void window_set_page_bus(Window *w, sd_bus *bus) {
-        if (w->page_bus == bus)
+void window_set_page_linked(Window *w, gboolean linked) {
+        /* A report from before the renderer went is stale: the links
+         * closed with it. */
+        if (linked && !w->link)
                 return;
-        w->page_bus = bus;
+        if (w->page_linked == linked)
+                return;
+        w->page_linked = linked;
         bus_emit_window_changed(w, "PageLinked");
 }
 
-static void page_link_closed_cb(sd_bus *bus, int error, gpointer user_data) {
-        Window *w = user_data;
-
-        if (w->page_bus == bus)
-                window_set_page_bus(w, NULL);
-
-        for (guint i = 0; i < w->page_links->len; i++) {
-                PageLink *p = g_ptr_array_index(w->page_links, i);
-
-                if (p->bus == bus) {
-                        /* Its source ends itself after this. */
-                        p->source = 0;
-                        g_ptr_array_remove_index(w->page_links, i);
-                        return;
-                }
-        }
+/* The renderer is gone, and its web processes with it. */
+static void window_close_page_links(Window *w) {
+        window_set_page_linked(w, FALSE);
+        if (w->app && !w->app->script_ended)
+                (void) app_process_close_page_links(w->app->process, w->app_window_id);
 }
-
-/* The page on this link has started: messages to the page go on it from
- * now on, behind the answers to its calls, in the order sent. */
-static int method_Attach(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        Window *w = userdata;
-
-        window_set_page_bus(w, sd_bus_message_get_bus(m));
-        return sd_bus_reply_method_return(m, NULL);
-}
-
-static const sd_bus_vtable page_vtable[] = {
-        SD_BUS_VTABLE_START(0),
-        SD_BUS_METHOD("Attach", NULL, NULL, method_Attach, 0),
-        SD_BUS_SIGNAL_WITH_ARGS("Message", SD_BUS_ARGS("s", channel, "ay", args), 0),
-        SD_BUS_METHOD_WITH_ARGS("Invoke", SD_BUS_ARGS("s", channel, "ay", args),
-                                SD_BUS_RESULT("ay", result), method_Invoke, 0),
-        SD_BUS_METHOD_WITH_ARGS("SendSync", SD_BUS_ARGS("s", channel, "ay", args),
-                                SD_BUS_RESULT("ay", result), method_SendSync, 0),
-        SD_BUS_METHOD_WITH_ARGS("Send", SD_BUS_ARGS("s", channel, "ay", args), SD_BUS_NO_RESULT,
-                                method_Send, 0),
-        SD_BUS_VTABLE_END
-};
 
 static int method_OpenPageLink(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Window *w = userdata;
-        sd_bus *bus = NULL;
-        PageLink *p;
         int pair[2], r;
 
+        if (!w->app || w->app->script_ended)
+                return sd_bus_error_set(error, APPD_ERROR_NOT_RUNNING,
+                                        "The window's app is not running");
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
                 return sd_bus_error_set_errnof(error, errno, "Cannot make a page link: %m");
         /* Room for a large message in one go, both ways, where the system
          * allows (net.core.wmem_max); less is only slower. */
         for (int i = 0; i < 2; i++)
                 (void) setsockopt(pair[i], SOL_SOCKET, SO_SNDBUF, &(int) { PAGE_LINK_BUFFER }, sizeof(int));
-        r = link_serve(pair[0], page_vtable, w, NULL, &bus);
-        if (r < 0) {
-                close(pair[1]);
-                return r;
-        }
-        /* A page of an older web process, or one that never used its
-         * link, makes room. */
-        if (w->page_links->len >= PAGE_LINKS_MAX) {
-                if (((PageLink *) g_ptr_array_index(w->page_links, 0))->bus == w->page_bus)
-                        window_set_page_bus(w, NULL);
-                g_ptr_array_remove_index(w->page_links, 0);
-        }
-        p = g_new0(PageLink, 1);
-        p->bus = bus;
-        p->source = bus_source_attach(p->bus, NULL, page_link_closed_cb, w);
-        g_ptr_array_add(w->page_links, p);
-
-        r = sd_bus_reply_method_return(m, "h", pair[1]);
+        r = app_process_open_page_link(w->app->process, w->app_window_id, pair[0]);
+        close(pair[0]);
+        if (r >= 0)
+                r = sd_bus_reply_method_return(m, "h", pair[1]);
+        else
+                r = sd_bus_error_set_errnof(error, r, "Cannot make a page link: %s", g_strerror(-r));
         close(pair[1]);
         return r;
 }
@@ -781,10 +712,7 @@ static void window_link_close(Window *w) {
         if (w->requests)
                 g_hash_table_remove_all(w->requests);
         w->host_slot = sd_bus_slot_unref(w->host_slot);
-        /* The renderer's web processes go with it. */
-        window_set_page_bus(w, NULL);
-        if (w->page_links)
-                g_ptr_array_set_size(w->page_links, 0);
+        window_close_page_links(w);
         if (w->link_source) {
                 g_source_remove(w->link_source);
                 w->link_source = 0;
@@ -1083,7 +1011,6 @@ int window_create(Daemon *d, App *app, guint app_window_id, JsonObject *options,
         }
         w->requests = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                            window_request_free);
-        w->page_links = g_ptr_array_new_with_free_func(page_link_free);
 
         g_hash_table_insert(d->windows, GUINT_TO_POINTER(id), w);
         app->windows = g_list_append(app->windows, w);
@@ -1264,9 +1191,6 @@ void window_set_visible(Window *w, gboolean visible) {
 }
 
 int window_send(Window *w, const char *channel, const void *payload, size_t size) {
-        g_autoptr(sd_bus_message) m = NULL;
-        int r;
-
         if (size > w->daemon->ipc_max_payload)
                 return -E2BIG;
         /* A channel D-Bus cannot carry is refused, not renamed: a renamed
@@ -1275,17 +1199,9 @@ int window_send(Window *w, const char *channel, const void *payload, size_t size
                 return -EILSEQ;
         if (!w->link)
                 return -ENOTCONN;
-        if (!w->page_bus)
-                return view_call_bytes(w, "Send", channel, payload, size);
-        /* On the page's link, after the answers already sent there. */
-        r = sd_bus_message_new_signal(w->page_bus, &m, APPD_HOST_PATH, APPD_HOST_IFACE, "Message");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", channel);
-        if (r >= 0)
-                r = sd_bus_message_append_array(m, 'y', size > 0 ? payload : "", size);
-        if (r >= 0)
-                r = sd_bus_send(w->page_bus, m, NULL);
-        return r;
+        /* Once the page has attached, the app process sends on its page
+         * link itself; what comes here is for the renderer. */
+        return view_call_bytes(w, "Send", channel, payload, size);
 }
 
 void window_destroy(Window *w) {
@@ -1315,8 +1231,6 @@ void window_free(Window *w) {
                 json_object_unref(w->options);
         if (w->requests)
                 g_hash_table_destroy(w->requests);
-        if (w->page_links)
-                g_ptr_array_unref(w->page_links);
         g_free(w->object_path);
         g_free(w->title);
         g_free(w->url);

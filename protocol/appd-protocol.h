@@ -51,6 +51,28 @@
 /* D-Bus arrays may not be longer than 64 MiB. */
 #define APPD_IPC_LIMIT_CEILING   (64u * 1024u * 1024u - 1024u)
 
+/* IPC channel names are 1 to this many bytes. */
+#define APPD_IPC_MAX_CHANNEL     256
+/* What a page's invokes and sendSyncs waiting for the main script may
+ * hold per window: each its payload and channel plus the overhead below
+ * (message, table entry, the app's side), in all the larger of the
+ * minimum and four of the largest messages, so calls many at a time, as
+ * pages make them with Promise.all (64 of a megabyte each in
+ * bench/ipc.py), never meet it. */
+#define APPD_IPC_REQUEST_OVERHEAD 512u
+#define APPD_IPC_WAITING_MIN_BYTES (256u * 1024 * 1024)
+/* Page links a window may have open at once (a web process per
+ * navigation, at most); a new one closes the oldest. */
+#define APPD_PAGE_LINKS_MAX      4
+/* Messages that may wait to be written on a page link whose page does
+ * not read; more are refused ("too many messages waiting"). */
+#define APPD_PAGE_LINK_MAX_QUEUED 4096
+/* The internal channel of a page link's fence (app/host.c): sent to the
+ * page through the renderer once the page attaches, and echoed back by
+ * the page on its link, so that messages sent through the renderer before
+ * arrive before those sent on the link after (docs/ipc.md, Order). */
+#define APPD_PAGE_FENCE_CHANNEL  "appd:page-fence"
+
 /* Environment variable that tells appd-renderer and appd-app which fd is
  * their connection to the daemon. */
 #define APPD_RENDERER_FD_ENV     "APPD_BUS_FD"

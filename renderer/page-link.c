@@ -1,7 +1,8 @@
 /* Page links: the web process extension (web-process/page-extension.c)
  * asks for one when WebKit makes a page, and gets the fd of a connection
  * appd made for this window (Host.OpenPageLink), on which the page's IPC
- * goes straight to appd.  One is kept ready for the next web process. */
+ * goes straight to the window's app process.  One is kept ready for the
+ * next web process. */
 #include <gio/gunixfdlist.h>
 #include <unistd.h>
 

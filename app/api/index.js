@@ -32,6 +32,7 @@
     exports: { app, BrowserWindow, ipcMain, webContents },
     setInternalChannel,
     dispatch,
+    hasWindow: (id) => internal.windows.has(id),
     emitReady,
   };
 });

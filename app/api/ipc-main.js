@@ -81,22 +81,27 @@
     });
   }
 
-  // Answer an invoke or sendSync; the page is waiting for it.
-  function ipcReply(wc, op, req, result) {
+  // Answer an invoke or sendSync; the page is waiting for it.  call is
+  // {wc, op, req, link}: an answer goes back on the page link the call
+  // came on, else through appd as op (invoke-reply, send-sync-reply).
+  // value: the result frame when ok, else the error's message.
+  function answer(call, ok, value) {
+    const { wc, op, req } = call;
     if (wc.isDestroyed()) return;
+    if (call.link) ctx.answerPage(req, ok, value);
+    else if (ok) ctx.post({ op, id: wc.id, req, ok: true }, value);
+    else ctx.post({ op, id: wc.id, req, ok: false, error: value });
+  }
+
+  function ipcReply(call, result) {
     let bytes;
     try {
       bytes = ipcFrame([result]);
     } catch (err) {
-      ipcReplyError(wc, op, req, String(err));
+      answer(call, false, String(err));
       return;
     }
-    ctx.post({ op, id: wc.id, req, ok: true }, bytes);
-  }
-
-  function ipcReplyError(wc, op, req, message) {
-    if (wc.isDestroyed()) return;
-    ctx.post({ op, id: wc.id, req, ok: false, error: message });
+    answer(call, true, bytes);
   }
 
   function onIpcSend(wc, channel, args) {
@@ -107,7 +112,7 @@
     ipcMain.emit(channel, event, ...args);
   }
 
-  function onIpcSendSync(wc, req, channel, args) {
+  function onIpcSendSync(wc, call, channel, args) {
     const event = messageEvent(wc);
     try {
       wc.emit('ipc-message-sync', event, channel, ...args);
@@ -116,7 +121,7 @@
     } finally {
       // Electron leaves the page hanging when nobody sets returnValue; here
       // it gets undefined, and a throwing listener does not block it either.
-      ipcReply(wc, 'send-sync-reply', req, event.returnValue);
+      ipcReply(call, event.returnValue);
     }
   }
 
@@ -175,12 +180,12 @@
   // What is counted but not yet logged is logged as the app ends.
   process.on('exit', flushUnhandled);
 
-  async function onIpcInvoke(wc, req, channel, args) {
+  async function onIpcInvoke(wc, call, channel, args) {
     const target = [wc.ipc, ipcMain].find((t) => t._invokeHandlers.has(channel));
     if (!target) {
       logUnhandledInvoke(channel);
-      ipcReplyError(wc, 'invoke-reply', req,
-                    `Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);
+      answer(call, false,
+             `Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);
       return;
     }
     let result;
@@ -191,7 +196,7 @@
       // Inside the try: a result that cannot be sent fails the invoke, as
       // in Electron.
       const bytes = ipcFrame([result]);
-      ctx.post({ op: 'invoke-reply', id: wc.id, req, ok: true }, bytes);
+      answer(call, true, bytes);
     } catch (err) {
       console.error(`Error occurred in handler for '${channel}':`, err);
       let text;
@@ -200,8 +205,7 @@
       } catch {
         text = 'Error';
       }
-      ipcReplyError(wc, 'invoke-reply', req,
-                    `Error invoking remote method '${channel}': ${text}`);
+      answer(call, false, `Error invoking remote method '${channel}': ${text}`);
     }
   }
 
@@ -210,9 +214,10 @@
   const internalChannels = new Map(); // channel → handler(wc, kind, args, reply)
 
   // A page's message for the app: msg is {t: 'ipc', id, kind, req, channel,
-  // payload} from the window of wc.
+  // payload, link} from the window of wc (link: it came on a page link).
   function handleIpc(wc, msg) {
     const { kind, req, channel } = msg;
+    const call = { wc, op: `${kind}-reply`, req, link: msg.link === true };
     if (typeof channel !== 'string' || !(msg.payload instanceof ArrayBuffer)) return;
     const answers = kind === 'invoke' || kind === 'send-sync';
     if (!answers && kind !== 'send') return;
@@ -223,18 +228,18 @@
       console.error(`Dropped IPC message on '${channel}': malformed payload: ${err.message}`);
       // The page waits for an answer to these; do not leave it hanging.
       if (answers)
-        ipcReplyError(wc, `${kind}-reply`, req, `Malformed IPC message on '${channel}'`);
+        answer(call, false, `Malformed IPC message on '${channel}'`);
       return;
     }
     const internalHandler = internalChannels.get(channel);
     if (internalHandler) {
-      if (kind === 'invoke') ipcReplyError(wc, 'invoke-reply', req, `'${channel}' is reserved`);
-      else internalHandler(wc, kind, args, (result) => ipcReply(wc, 'send-sync-reply', req, result));
+      if (kind === 'invoke') answer(call, false, `'${channel}' is reserved`);
+      else internalHandler(wc, kind, args, (result) => ipcReply(call, result));
       return;
     }
     if (kind === 'send') onIpcSend(wc, channel, args);
-    else if (kind === 'send-sync') onIpcSendSync(wc, req, channel, args);
-    else onIpcInvoke(wc, req, channel, args);
+    else if (kind === 'send-sync') onIpcSendSync(wc, call, channel, args);
+    else onIpcInvoke(wc, call, channel, args);
   }
 
   function setInternalChannel(channel, handler) {

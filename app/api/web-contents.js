@@ -192,7 +192,10 @@
     send(channel, ...args) {
       this._check();
       if (typeof channel !== 'string') throw new TypeError('Missing required channel argument');
-      ctx.post({ op: 'send', id: this.id, channel }, ipcFrame(args));
+      const bytes = ipcFrame(args);
+      const sent = ctx.sendToPage(this.id, channel, bytes);
+      if (typeof sent === 'string') console.error(`appd: webContents.send('${channel}'): ${sent}`);
+      else if (!sent) ctx.post({ op: 'send', id: this.id, channel }, bytes);
     }
 
     get mainFrame() {

@@ -1,13 +1,15 @@
-/* appd's WebKit web process extension: the page's own link to appd.
+/* appd's WebKit web process extension: the page's own link to its app.
  *
  * Loaded into the web processes of every window.  When a page of a
- * window with IPC is created it asks appd-renderer (a user message) for a page link,
- * a D-Bus connection to appd made for this window (Host.OpenPageLink),
+ * window with IPC is created it asks appd-renderer (a user message) for a
+ * page link, a D-Bus connection appd made for this window
+ * (Host.OpenPageLink) whose other end the window's app process serves,
  * and gives the preload's world an object __appdLink whose functions send
- * the page's IPC on it: the bytes of a typed array go to appd as they are,
- * with no base64 and no hop through the renderer.  Without a link (it did
- * not come in time, or the renderer had none) __appdLink.ready() is false
- * and the bridge keeps to WebKit's own messages (docs/ipc.md).
+ * the page's IPC on it: the bytes of a typed array go to the main script's
+ * process as they are, with no base64 and no hop through the renderer or
+ * appd.  Without a link (it did not come in time, or the renderer had
+ * none) __appdLink.ready() is false and the bridge keeps to WebKit's own
+ * messages (docs/ipc.md).
  *
  * The initialization data (from the renderer) is (s world, b links): the
  * preload's script world ("" for the page's own), and whether the window

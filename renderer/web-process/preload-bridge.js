@@ -262,7 +262,20 @@
   ipcRenderer.off = ipcRenderer.removeListener;
   Object.freeze(ipcRenderer);
 
+  // The app process's fence for this page's link (docs/ipc.md, Order): it
+  // came through the renderer behind every message sent that way, so
+  // echoing it on the link lets the app send there from now on.
+  const FENCE_CHANNEL = 'appd:page-fence';
+
   function dispatch(channel, bytes) {
+    if (channel === FENCE_CHANNEL) {
+      try {
+        if (pageLink) pageLink.send(channel, toBytes(bytes));
+      } catch {
+        // The link is gone: nothing is left to fence.
+      }
+      return;
+    }
     let args;
     try {
       args = unframeArgs(bytes);
@@ -290,8 +303,9 @@
   }
 
   Object.defineProperty(globalThis, '__appdDispatch', { value: dispatch });
-  // From here on appd sends this page's messages on the page link, behind
-  // the answers to its calls (see docs/ipc.md, Order).
+  // From here on the app sends this page's messages on the page link,
+  // behind the answers to its calls, once the fence has come (see
+  // docs/ipc.md, Order).
   if (pageLink) pageLink.attach();
   // The renderer refused a message this page sent (too large, bad channel).
   Object.defineProperty(globalThis, '__appdIpcError', {

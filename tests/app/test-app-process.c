@@ -16,8 +16,11 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include <systemd/sd-bus.h>
+
 #include "app-process.h"
 #include "appd-protocol.h"
+#include "harness.h"
 
 typedef struct {
         int code;
@@ -909,6 +912,267 @@ static void test_ipc(void) {
         wait_exit("ipcapp", 5000);
 }
 
+/* ---- page links: a page's connection served by the app process ------ */
+
+/* The page's end of a new page link for the app's window `window`, as the
+ * web process extension holds it. */
+static sd_bus *page_link_open(const char *app_id, guint window) {
+        sd_bus *bus = NULL;
+        int pair[2];
+
+        g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), ==, 0);
+        g_assert_cmpint(app_process_open_page_link(process_get(app_id), window, pair[0]), ==, 0);
+        close(pair[0]);
+        g_assert_cmpint(sd_bus_new(&bus), >=, 0);
+        g_assert_cmpint(sd_bus_set_fd(bus, pair[1], pair[1]), >=, 0);
+        g_assert_cmpint(sd_bus_set_anonymous(bus, 1), >=, 0);
+        g_assert_cmpint(sd_bus_start(bus), >=, 0);
+        return bus;
+}
+
+/* A call of Host's (channel, args) methods on a page link; returns the
+ * error's name (NULL when it succeeded), *ret_text the result frame's JSON
+ * text or the error's message. */
+static char *page_call(sd_bus *bus, const char *member, const char *channel, const void *data, size_t size,
+                       char **ret_text) {
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        sd_bus_message *m = NULL, *reply = NULL;
+        const void *out;
+        size_t n;
+        char *name = NULL;
+        int r;
+
+        g_assert_cmpint(sd_bus_message_new_method_call(bus, &m, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, member), >=, 0);
+        g_assert_cmpint(sd_bus_message_append(m, "s", channel), >=, 0);
+        g_assert_cmpint(sd_bus_message_append_array(m, 'y', data, size), >=, 0);
+        r = sd_bus_call(bus, m, 10 * G_USEC_PER_SEC, &error, &reply);
+        if (r < 0) {
+                name = g_strdup(error.name ? error.name : g_strerror(-r));
+                *ret_text = g_strdup(error.message ? error.message : "");
+        } else if (g_str_equal(member, "Send")) {
+                *ret_text = NULL;
+        } else {
+                g_assert_cmpint(sd_bus_message_read_array(reply, 'y', &out, &n), >=, 0);
+                g_assert_cmpuint(n, >=, 4);
+                *ret_text = g_strndup((const char *) out + 4, frame_u32(out));
+        }
+        sd_bus_error_free(&error);
+        sd_bus_message_unref(m);
+        sd_bus_message_unref(reply);
+        return name;
+}
+
+/* As page_call, with args framed from JSON text; checks the outcome. */
+static void page_call_expect(sd_bus *bus, const char *member, const char *channel, const char *json,
+                             const char *want_error, const char *want_text) {
+        g_autoptr(GBytes) frame = frame_new(json, NULL, 0);
+        g_autofree char *text = NULL;
+        g_autofree char *name = page_call(bus, member, channel, g_bytes_get_data(frame, NULL),
+                                          g_bytes_get_size(frame), &text);
+
+        g_assert_cmpstr(name, ==, want_error);
+        g_assert_cmpstr(text, ==, want_text);
+}
+
+static int page_message_cb(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        GPtrArray *got = userdata;
+        const char *channel;
+        const void *data;
+        size_t size;
+
+        g_assert_cmpint(sd_bus_message_read(m, "s", &channel), >=, 0);
+        g_assert_cmpint(sd_bus_message_read_array(m, 'y', &data, &size), >=, 0);
+        g_ptr_array_add(got, g_strdup_printf("%s %.*s", channel, (int) frame_u32(data), (const char *) data + 4));
+        return 0;
+}
+
+/* Runs the page's link and this test's loop for `ms`, or until `got` has
+ * `n` messages. */
+static void page_pump(sd_bus *bus, GPtrArray *got, guint n, guint ms) {
+        gint64 until = g_get_monotonic_time() + ms * 1000;
+
+        while (g_get_monotonic_time() < until && (!got || got->len < n)) {
+                while (sd_bus_process(bus, NULL) > 0)
+                        ;
+                g_main_context_iteration(NULL, FALSE);
+                (void) sd_bus_wait(bus, 10 * 1000);
+        }
+}
+
+static int page_invoke_done_cb(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        int *counts = userdata;
+        const sd_bus_error *e = sd_bus_message_get_error(m);
+
+        counts[!e ? 0 : g_str_equal(e->name, APPD_ERROR_TOO_MANY) ? 1 : 2]++;
+        return 0;
+}
+
+/* Whether a call on the link fails because the app closed it. */
+static gboolean page_link_closed(sd_bus *bus) {
+        g_autofree char *text = NULL;
+        g_autofree char *name = page_call(bus, "Send", "x", "", 0, &text);
+
+        if (!name)
+                return FALSE;
+        g_assert_cmpstr(name, !=, SD_BUS_ERROR_UNKNOWN_METHOD);
+        return TRUE;
+}
+
+static void test_page_link(void) {
+        static const char *const page_members[] = { "Attach", "Message", "Invoke", "SendSync", "Send", NULL };
+        g_autoptr(JsonObject) create = NULL, fence = NULL, linked = NULL, unlinked = NULL;
+        g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(GBytes) big = NULL, slow = NULL;
+        sd_bus *links[5], *bus, *stranger;
+        char channel[301];
+        int counts[3] = { 0 };
+        gint64 id;
+
+        app_start("linkapp",
+                "const { app, BrowserWindow, ipcMain } = require('electron');\n"
+                "app.whenReady().then(() => {\n"
+                "  const win = new BrowserWindow({ show: false });\n"
+                "  const wc = win.webContents;\n"
+                "  ipcMain.handle('add', (e, a, b) => a + b);\n"
+                "  ipcMain.handle('fail', () => { throw new Error('boom'); });\n"
+                "  ipcMain.on('sync', (e, x) => { e.returnValue = x * 2; });\n"
+                "  ipcMain.on('hello', (e, x) => console.log(`hello ${x} ${e.sender === wc}`));\n"
+                "  ipcMain.on('ping', (e, n) => e.reply('pong', n));\n"
+                "  const held = [];\n"
+                "  ipcMain.handle('slow', () => new Promise((resolve) => held.push(resolve)));\n"
+                "  ipcMain.on('release', () => { for (const r of held.splice(0)) r('late'); });\n"
+                "});\n");
+        create = wait_message("linkapp", "window-create", NULL, 5000);
+        id = member_int(create, "id");
+        bus = page_link_open("linkapp", id);
+
+        /* The link serves Host's page part, as the XML says. */
+        {
+                sd_bus_error error = SD_BUS_ERROR_NULL;
+                sd_bus_message *reply = NULL;
+                const char *xml;
+
+                g_assert_cmpint(sd_bus_call_method(bus, NULL, APPD_HOST_PATH, "org.freedesktop.DBus.Introspectable",
+                                                   "Introspect", &error, &reply, ""), >=, 0);
+                g_assert_cmpint(sd_bus_message_read(reply, "s", &xml), >=, 0);
+                harness_assert_contract_members_xml(xml, APPD_HOST_IFACE, page_members);
+                sd_bus_message_unref(reply);
+        }
+
+        page_call_expect(bus, "Invoke", "add", "[2,3]", NULL, "[5]");
+        page_call_expect(bus, "Invoke", "fail", "[]", APPD_ERROR_HANDLER_FAILED,
+                         "Error invoking remote method 'fail': Error: boom");
+        page_call_expect(bus, "Invoke", "none", "[]", APPD_ERROR_HANDLER_FAILED,
+                         "Error invoking remote method 'none': Error: No handler registered for 'none'");
+        page_call_expect(bus, "Invoke", "add", "{broken", APPD_ERROR_HANDLER_FAILED,
+                         "Malformed IPC message on 'add'");
+        page_call_expect(bus, "SendSync", "sync", "[21]", NULL, "[42]");
+        page_call_expect(bus, "Send", "hello", "[\"there\"]", NULL, NULL);
+        wait_output("linkapp", 1, "hello there true\n", 5000);
+
+        /* What appd refused on the renderer's link is refused here. */
+        page_call_expect(bus, "Send", "", "[]", SD_BUS_ERROR_INVALID_ARGS, "IPC channel names must be 1 to 256 bytes");
+        memset(channel, 'c', 300);
+        channel[300] = '\0';
+        page_call_expect(bus, "Invoke", channel, "[]", SD_BUS_ERROR_INVALID_ARGS,
+                         "IPC channel names must be 1 to 256 bytes");
+        big = g_bytes_new_take(g_malloc0(APPD_IPC_MAX_PAYLOAD + 1), APPD_IPC_MAX_PAYLOAD + 1);
+        {
+                g_autofree char *text = NULL;
+                g_autofree char *name = page_call(bus, "Invoke", "add", g_bytes_get_data(big, NULL),
+                                                  g_bytes_get_size(big), &text);
+
+                g_assert_cmpstr(name, ==, APPD_ERROR_TOO_LARGE);
+                g_assert_cmpstr(text, ==, "IPC message of 8388609 bytes is over the limit of 8388608");
+        }
+
+        /* More waiting invokes than a window may have: frames of 1048584
+         * bytes each cost 1049100 against 256 MiB, so 255 wait and the
+         * rest are refused; the app answers them all once released. */
+        {
+                GString *json = g_string_new("[\"");
+
+                for (int i = 0; i < 1024 * 1024; i++)
+                        g_string_append_c(json, 'x');
+                g_string_append(json, "\"]");
+                slow = frame_new(json->str, NULL, 0);
+                g_string_free(json, TRUE);
+        }
+        for (int i = 0; i < 300; i++) {
+                sd_bus_message *m = NULL;
+
+                g_assert_cmpint(sd_bus_message_new_method_call(bus, &m, NULL, APPD_HOST_PATH, APPD_HOST_IFACE,
+                                                               "Invoke"), >=, 0);
+                g_assert_cmpint(sd_bus_message_append(m, "s", "slow"), >=, 0);
+                g_assert_cmpint(sd_bus_message_append_array(m, 'y', g_bytes_get_data(slow, NULL),
+                                                            g_bytes_get_size(slow)), >=, 0);
+                g_assert_cmpint(sd_bus_call_async(bus, NULL, m, page_invoke_done_cb, counts, 60 * G_USEC_PER_SEC),
+                                >=, 0);
+                sd_bus_message_unref(m);
+        }
+        /* Taken after every invoke above: one link, in order. */
+        page_call_expect(bus, "Send", "release", "[]", NULL, NULL);
+        while (counts[0] + counts[1] + counts[2] < 300)
+                page_pump(bus, NULL, 0, 100);
+        g_assert_cmpint(counts[0], ==, 255);
+        g_assert_cmpint(counts[1], ==, 45);
+        g_assert_cmpint(counts[2], ==, 0);
+
+        /* Attach: what the app sends the page waits until the page echoes
+         * the fence that came through appd, then comes on the link in
+         * order, invoke answers too; appd hears the page is linked. */
+        g_assert_cmpint(sd_bus_match_signal(bus, NULL, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, "Message",
+                                            page_message_cb, got), >=, 0);
+        g_assert_cmpint(sd_bus_call_method(bus, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, "Attach", NULL, NULL, ""),
+                        >=, 0);
+        page_call_expect(bus, "Send", "ping", "[1]", NULL, NULL);
+        fence = wait_message("linkapp", "send", APPD_PAGE_FENCE_CHANNEL, 5000);
+        page_pump(bus, got, 1, 300);
+        g_assert_cmpuint(got->len, ==, 0);
+        page_call_expect(bus, "Send", APPD_PAGE_FENCE_CHANNEL, "[12345]", NULL, NULL);
+        page_pump(bus, got, 1, 300);
+        g_assert_cmpuint(got->len, ==, 0);
+        assert_no_message("linkapp", "page-linked");
+        page_call_expect(bus, "Send", APPD_PAGE_FENCE_CHANNEL, member_string(fence, "payload"), NULL, NULL);
+        page_pump(bus, got, 1, 5000);
+        g_assert_cmpuint(got->len, ==, 1);
+        g_assert_cmpstr(got->pdata[0], ==, "pong [1]");
+        linked = wait_message("linkapp", "page-linked", NULL, 5000);
+        g_assert_cmpint(member_int(linked, "id"), ==, id);
+        g_assert_true(json_object_get_boolean_member(linked, "linked"));
+        /* From now on straight on the link, not through appd. */
+        page_call_expect(bus, "Send", "ping", "[2]", NULL, NULL);
+        page_pump(bus, got, 2, 5000);
+        g_assert_cmpstr(got->pdata[1], ==, "pong [2]");
+        assert_no_message("linkapp", "send");
+
+        /* A window the app does not have gets no link. */
+        stranger = page_link_open("linkapp", id + 41);
+        g_assert_true(page_link_closed(stranger));
+        sd_bus_flush_close_unref(stranger);
+
+        /* At most four per window: a fifth closes the oldest, which was
+         * the page's; appd hears it is no longer linked. */
+        links[0] = bus;
+        for (int i = 1; i < 5; i++)
+                links[i] = page_link_open("linkapp", id);
+        page_call_expect(links[4], "Invoke", "add", "[1,1]", NULL, "[2]");
+        g_assert_true(page_link_closed(links[0]));
+        unlinked = wait_message("linkapp", "page-linked", NULL, 5000);
+        g_assert_false(json_object_get_boolean_member(unlinked, "linked"));
+        /* ClosePageLinks: the renderer went, its links with it. */
+        g_assert_cmpint(app_process_close_page_links(process_get("linkapp"), id), ==, 0);
+        for (int i = 1; i < 5; i++) {
+                g_assert_true(page_link_closed(links[i]));
+                sd_bus_flush_close_unref(links[i]);
+        }
+        sd_bus_flush_close_unref(links[0]);
+
+        g_assert_false(g_hash_table_contains(exits, "linkapp"));
+        g_assert_cmpint(app_process_kill(process_get("linkapp")), ==, 0);
+        wait_exit("linkapp", 5000);
+}
+
 /* Gives up CAP_SYS_PTRACE for good: from the effective, permitted and
  * bounding sets, so what this process starts has it neither, even as
  * root.  False when that cannot be done. */
@@ -1760,6 +2024,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/app-process/window-states", test_window_states);
         g_test_add_func("/app-process/oom", test_oom);
         g_test_add_func("/app-process/ipc", test_ipc);
+        g_test_add_func("/app-process/page-link", test_page_link);
         g_test_add_func("/app-process/errors", test_errors);
         g_test_add_func("/app-process/footprint", test_footprint);
         g_test_add_func("/app-process/spare", test_spare);

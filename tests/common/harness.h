@@ -60,6 +60,10 @@ gboolean harness_pid_is_spare(int pid);
 void harness_assert_contract(const char *path, const char *iface);
 /* The same for introspection XML got elsewhere (a private link). */
 void harness_assert_contract_xml(const char *live_xml, const char *iface);
+/* The same for a link that serves part of iface (a page link serves part
+ * of Host): live must have exactly `members`, each as the XML says. */
+void harness_assert_contract_members_xml(const char *live_xml, const char *iface,
+                                         const char *const *members);
 
 /* Runs tests/apps/<name> with `appctl open --wait` (and `-- args`), and
  * fails the current test case, with the daemon's log, unless it exits 0.
