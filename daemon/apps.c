@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "appd-protocol.h"
+#include "bus.h"
 #include "events.h"
 
 #define APP_LOG(a, level, ...) \

@@ -149,12 +149,3 @@ void window_request_reply(Window *w, gint64 req, gboolean ok, const void *data, 
 /* window-set-bounds, window-set-options, window-set-state, wc-call. */
 void window_handle_op(Window *w, const char *op, JsonObject *o);
 void window_free(Window *w);
-
-/* bus-manager.c */
-int bus_manager_export(Daemon *d);
-int bus_app_export(App *a);
-int bus_window_export(Window *w);
-void bus_emit_app_started(App *a);
-void bus_emit_app_exited(App *a);
-void bus_emit_app_changed(App *a, const char *property);
-void bus_emit_window_changed(Window *w, const char *property);

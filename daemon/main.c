@@ -12,6 +12,7 @@
 
 #include "app-process.h"
 #include "appd-protocol.h"
+#include "bus.h"
 #include "bus-source.h"
 
 #ifndef APPD_RENDERER_PATH

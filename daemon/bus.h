@@ -1,0 +1,32 @@
+/* The public interfaces on the session bus: org.appd.Appd1.Manager
+ * (bus-manager.c), .App (bus-app.c) and .Window (bus-window.c), each file
+ * its vtable and handlers.  protocol/org.appd.Appd1.*.xml is the contract.
+ *
+ * Text that apps supply (names, versions, titles, URLs, exception
+ * messages, package.json contents in errors) goes out through
+ * bus_string(): sd-bus refuses some of what JSON and GLib take, and a
+ * refused string would fail the whole reply, for every client. */
+#pragma once
+
+#include "daemon.h"
+
+/* bus-manager.c */
+int bus_manager_export(Daemon *d);
+void bus_emit_app_started(App *a);
+void bus_emit_app_exited(App *a);
+
+/* bus-app.c */
+int bus_app_export(App *a);
+void bus_emit_app_changed(App *a, const char *property);
+const char *bus_app_state_string(AppState s);
+/* Ends app `a` with `end` (app_quit(), app_kill()) and answers m. */
+int bus_app_call(sd_bus_message *m, App *a, int (*end)(App *), sd_bus_error *error);
+/* A string property of an app's or a window's text; userdata points at
+ * the char * member named by the vtable's offset. */
+int bus_property_text(sd_bus *bus, const char *path, const char *interface,
+                      const char *property, sd_bus_message *reply, void *userdata,
+                      sd_bus_error *error);
+
+/* bus-window.c */
+int bus_window_export(Window *w);
+void bus_emit_window_changed(Window *w, const char *property);
