@@ -73,8 +73,8 @@ int bus_app_export(App *a) {
                                         app_vtable, a);
 }
 
-void bus_emit_app_changed(App *a, const char *property) {
-        if (a->slot)
+void bus_app_send_changed(App *a, guint properties) {
+        if (a->slot && (properties & APP_PROPERTY_STATE))
                 (void) sd_bus_emit_properties_changed(a->daemon->bus, a->object_path,
-                                                      APPD_APP_IFACE, property, NULL);
+                                                      APPD_APP_IFACE, "State", NULL);
 }

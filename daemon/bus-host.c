@@ -7,7 +7,6 @@
 #include "windows.h"
 
 #include "appd-protocol.h"
-#include "bus.h"
 #include "events.h"
 
 /* A JSON object sent as bytes by the renderer, or NULL (logged). */
@@ -60,11 +59,11 @@ static int method_LoadChanged(sd_bus_message *m, void *userdata, sd_bus_error *e
         if (*url && g_strcmp0(w->url, url) != 0) {
                 g_free(w->url);
                 w->url = g_strdup(url);
-                bus_emit_window_changed(w, "URL");
+                window_mark_changed(w, WINDOW_PROPERTY_URL);
         }
         if (w->loading != !g_str_equal(event, "finished")) {
                 w->loading = !g_str_equal(event, "finished");
-                bus_emit_window_changed(w, "Loading");
+                window_mark_changed(w, WINDOW_PROPERTY_LOADING);
         }
 
         b = event_begin("load", w->app_window_id);
@@ -86,7 +85,7 @@ static int method_LoadFailed(sd_bus_message *m, void *userdata, sd_bus_error *er
                 return r;
         if (w->loading) {
                 w->loading = FALSE;
-                bus_emit_window_changed(w, "Loading");
+                window_mark_changed(w, WINDOW_PROPERTY_LOADING);
         }
         WINDOW_LOG(w, G_LOG_LEVEL_MESSAGE, "Failed to load %s: %s (%d)", url, description, code);
 
@@ -149,10 +148,10 @@ static int method_StateChanged(sd_bus_message *m, void *userdata, sd_bus_error *
         bounds |= json_member_int(o, "width", &w->width);
         bounds |= json_member_int(o, "height", &w->height);
         if (bounds)
-                bus_emit_window_changed(w, "Bounds");
+                window_mark_changed(w, WINDOW_PROPERTY_BOUNDS);
         if (json_member_bool(o, "visible", &b) && b != w->visible) {
                 w->visible = b;
-                bus_emit_window_changed(w, "Visible");
+                window_mark_changed(w, WINDOW_PROPERTY_VISIBLE);
         }
         json_member_bool(o, "focused", &w->focused);
         json_member_bool(o, "minimized", &w->minimized);

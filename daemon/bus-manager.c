@@ -62,9 +62,7 @@ static int method_Open(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 return sd_bus_error_setf(error, APPD_ERROR_FAILED, "Cannot start app '%s': %s",
                                          pkg->id, g_strerror(-r));
 
-        r = sd_bus_reply_method_return(m, "so", a->id, a->object_path);
-        bus_emit_app_started(a);
-        return r;
+        return sd_bus_reply_method_return(m, "so", a->id, a->object_path);
 }
 
 static gint app_compare(gconstpointer a, gconstpointer b) {
@@ -194,14 +192,14 @@ int bus_manager_export(Daemon *d) {
                                         APPD_MANAGER_IFACE, manager_vtable, d);
 }
 
-void bus_emit_app_started(App *a) {
-        (void) sd_bus_emit_signal(a->daemon->bus, APPD_MANAGER_PATH, APPD_MANAGER_IFACE,
-                                  "AppStarted", "so", a->id, a->object_path);
+void bus_manager_send_app_started(Daemon *d, const char *app_id, const char *app_path) {
+        (void) sd_bus_emit_signal(d->bus, APPD_MANAGER_PATH, APPD_MANAGER_IFACE, "AppStarted",
+                                  "so", app_id, app_path);
 }
 
-void bus_emit_app_exited(App *a) {
-        g_autofree char *message = NULL;
-        (void) sd_bus_emit_signal(a->daemon->bus, APPD_MANAGER_PATH, APPD_MANAGER_IFACE,
-                                  "AppExited", "siss", a->id, a->exit_code, a->exit_reason,
-                                  bus_string(a->exit_message, &message));
+void bus_manager_send_app_exited(Daemon *d, const char *app_id, int exit_code,
+                                 const char *reason, const char *message) {
+        g_autofree char *buf = NULL;
+        (void) sd_bus_emit_signal(d->bus, APPD_MANAGER_PATH, APPD_MANAGER_IFACE, "AppExited",
+                                  "siss", app_id, exit_code, reason, bus_string(message, &buf));
 }

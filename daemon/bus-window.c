@@ -79,8 +79,37 @@ int bus_window_export(Window *w) {
                                         APPD_WINDOW_IFACE, window_vtable, w);
 }
 
+/* The Window properties that emit changes, by their WindowProperty bit. */
+static const struct {
+        WindowProperty bit;
+        const char *name;
+} window_properties[] = {
+        { WINDOW_PROPERTY_TITLE, "Title" },
+        { WINDOW_PROPERTY_URL, "URL" },
+        { WINDOW_PROPERTY_BOUNDS, "Bounds" },
+        { WINDOW_PROPERTY_VISIBLE, "Visible" },
+        { WINDOW_PROPERTY_LOADING, "Loading" },
+        { WINDOW_PROPERTY_RENDERER_PID, "RendererPid" },
+        { WINDOW_PROPERTY_PAGE_LINKED, "PageLinked" },
+};
+
+void bus_window_send_changed(Window *w, guint properties) {
+        const char *names[G_N_ELEMENTS(window_properties) + 1];
+        size_t n = 0;
+
+        if (!w->slot)
+                return;
+        for (size_t i = 0; i < G_N_ELEMENTS(window_properties); i++)
+                if (properties & window_properties[i].bit)
+                        names[n++] = window_properties[i].name;
+        names[n] = NULL;
+        if (n > 0)
+                (void) sd_bus_emit_properties_changed_strv(w->daemon->bus, w->object_path,
+                                                           APPD_WINDOW_IFACE, (char **) names);
+}
+
 void bus_emit_window_changed(Window *w, const char *property) {
-        if (w->slot)
-                (void) sd_bus_emit_properties_changed(w->daemon->bus, w->object_path,
-                                                      APPD_WINDOW_IFACE, property, NULL);
+        for (size_t i = 0; i < G_N_ELEMENTS(window_properties); i++)
+                if (g_str_equal(property, window_properties[i].name))
+                        window_mark_changed(w, window_properties[i].bit);
 }

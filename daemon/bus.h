@@ -12,12 +12,14 @@
 
 /* bus-manager.c */
 int bus_manager_export(Daemon *d);
-void bus_emit_app_started(App *a);
-void bus_emit_app_exited(App *a);
+void bus_manager_send_app_started(Daemon *d, const char *app_id, const char *app_path);
+void bus_manager_send_app_exited(Daemon *d, const char *app_id, int exit_code,
+                                 const char *reason, const char *message);
 
 /* bus-app.c */
 int bus_app_export(App *a);
-void bus_emit_app_changed(App *a, const char *property);
+/* One PropertiesChanged for the AppProperty bits in `properties`. */
+void bus_app_send_changed(App *a, guint properties);
 const char *bus_app_state_string(AppState s);
 /* Ends app `a` with `end` (app_quit(), app_kill()) and answers m. */
 int bus_app_call(sd_bus_message *m, App *a, int (*end)(App *), sd_bus_error *error);
@@ -29,4 +31,8 @@ int bus_property_text(sd_bus *bus, const char *path, const char *interface,
 
 /* bus-window.c */
 int bus_window_export(Window *w);
+/* One PropertiesChanged for the WindowProperty bits in `properties`. */
+void bus_window_send_changed(Window *w, guint properties);
+/* Marks the Window property named `property` changed: for the page-link
+ * code in windows.c until it calls window_mark_changed() itself. */
 void bus_emit_window_changed(Window *w, const char *property);

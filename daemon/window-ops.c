@@ -5,7 +5,6 @@
 #include "windows.h"
 
 #include "appd-protocol.h"
-#include "bus.h"
 #include "bus-source.h"
 #include "events.h"
 
@@ -156,7 +155,7 @@ void window_handle_op(Window *w, const char *op, JsonObject *o) {
                         (void) view_call(w, "Resize", "ii", width, height);
                 }
                 if (moved || sized) {
-                        bus_emit_window_changed(w, "Bounds");
+                        window_mark_changed(w, WINDOW_PROPERTY_BOUNDS);
                         window_save_state(w);
                 }
         } else if (g_str_equal(op, "window-set-options")) {

@@ -7,7 +7,6 @@
 #include <sys/wait.h>
 
 #include "appd-protocol.h"
-#include "bus.h"
 #include "bus-source.h"
 #include "bus-string.h"
 #include "events.h"
@@ -126,7 +125,7 @@ static void window_renderer_exited_cb(Renderer *r, int status, gpointer user_dat
         /* The window outlives its renderer: the object and its state stay. */
         WINDOW_LOG(w, G_LOG_LEVEL_WARNING, "Renderer of window %u ended unexpectedly (%s)",
                    w->id, renderer_gone_reason(status));
-        bus_emit_window_changed(w, "RendererPid");
+        window_mark_changed(w, WINDOW_PROPERTY_RENDERER_PID);
         b = event_begin("renderer-gone", w->app_window_id);
         event_add_string(b, "reason", renderer_gone_reason(status));
         event_add_int(b, "exitCode", WIFEXITED(status) ? WEXITSTATUS(status)
@@ -248,7 +247,7 @@ int window_spawn_renderer(Window *w) {
                 goto fail;
         WINDOW_LOG(w, G_LOG_LEVEL_INFO, "Window %u: renderer %d started", w->id,
                    (int) renderer_get_pid(w->renderer));
-        bus_emit_window_changed(w, "RendererPid");
+        window_mark_changed(w, WINDOW_PROPERTY_RENDERER_PID);
         if (w->url && *w->url) {
                 g_autofree char *url_buf = NULL;
 

@@ -538,12 +538,12 @@ int window_create(Daemon *d, App *app, guint app_window_id, JsonObject *options,
 void window_load_url(Window *w, const char *url) {
         g_free(w->url);
         w->url = g_strdup(url);
-        bus_emit_window_changed(w, "URL");
+        window_mark_changed(w, WINDOW_PROPERTY_URL);
         /* Loading from the moment a load is asked for, as
          * webContents.isLoading() is. */
         if (!w->loading) {
                 w->loading = TRUE;
-                bus_emit_window_changed(w, "Loading");
+                window_mark_changed(w, WINDOW_PROPERTY_LOADING);
         }
         if (w->link) {
                 g_autofree char *buf = NULL;
@@ -563,7 +563,7 @@ void window_set_title(Window *w, const char *title) {
                 return;
         g_free(w->title);
         w->title = g_strdup(title);
-        bus_emit_window_changed(w, "Title");
+        window_mark_changed(w, WINDOW_PROPERTY_TITLE);
         (void) view_call(w, "SetTitle", "s", bus_string(title, &buf));
 }
 
@@ -571,7 +571,7 @@ void window_set_visible(Window *w, gboolean visible) {
         if (w->visible == visible)
                 return;
         w->visible = visible;
-        bus_emit_window_changed(w, "Visible");
+        window_mark_changed(w, WINDOW_PROPERTY_VISIBLE);
         (void) view_call(w, "SetVisible", "b", visible);
 }
 
@@ -621,6 +621,8 @@ void window_free(Window *w) {
         if (w->renderer)
                 renderer_abandon(w->renderer);
         window_link_close(w);
+        /* After the link: closing it may mark PageLinked. */
+        changes_drop(w->daemon, &w->change);
         w->slot = sd_bus_slot_unref(w->slot);
         g_free(w->state_key);
         if (w->options)
