@@ -14,7 +14,7 @@ const char *bus_app_state_string(AppState s) {
         return "unknown";
 }
 
-int bus_app_call(sd_bus_message *m, App *a, int (*end)(App *), sd_bus_error *error) {
+int bus_app_end(sd_bus_message *m, App *a, int (*end)(App *), sd_bus_error *error) {
         int r = end(a);
         if (r < 0)
                 return sd_bus_error_setf(error, APPD_ERROR_FAILED, "Cannot end app '%s': %s",
@@ -29,20 +29,20 @@ int bus_property_text(sd_bus *bus, const char *path, const char *interface,
         return sd_bus_message_append(reply, "s", bus_string(*(char **) userdata, &buf));
 }
 
-static int method_app_Quit(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        App *a = userdata;
+/* Quit and Kill: `end` this app, unless it has ended. */
+static int app_end(sd_bus_message *m, App *a, int (*end)(App *), sd_bus_error *error) {
         if (a->script_ended)
                 return sd_bus_error_setf(error, APPD_ERROR_NOT_RUNNING, "App '%s' has ended",
                                          a->id);
-        return bus_app_call(m, a, app_quit, error);
+        return bus_app_end(m, a, end, error);
+}
+
+static int method_app_Quit(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return app_end(m, userdata, app_quit, error);
 }
 
 static int method_app_Kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        App *a = userdata;
-        if (a->script_ended)
-                return sd_bus_error_setf(error, APPD_ERROR_NOT_RUNNING, "App '%s' has ended",
-                                         a->id);
-        return bus_app_call(m, a, app_kill, error);
+        return app_end(m, userdata, app_kill, error);
 }
 
 static int property_app_state(sd_bus *bus, const char *path, const char *interface,

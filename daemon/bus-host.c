@@ -30,6 +30,12 @@ static JsonNode *parse_object(Window *w, const void *data, size_t size, const ch
         return json_node_copy(root);
 }
 
+/* Most of the renderer's reports become an event to the window's app. */
+static int post_and_reply(sd_bus_message *m, Window *w, JsonBuilder *event) {
+        window_post(w, event);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
 static int method_Ready(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Window *w = userdata;
         uint64_t xid;
@@ -56,21 +62,14 @@ static int method_LoadChanged(sd_bus_message *m, void *userdata, sd_bus_error *e
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
                                          "Unknown load event '%s'", event);
 
-        if (*url && g_strcmp0(w->url, url) != 0) {
-                g_free(w->url);
-                w->url = g_strdup(url);
-                window_mark_changed(w, WINDOW_PROPERTY_URL);
-        }
-        if (w->loading != !g_str_equal(event, "finished")) {
-                w->loading = !g_str_equal(event, "finished");
-                window_mark_changed(w, WINDOW_PROPERTY_LOADING);
-        }
+        if (*url && g_strcmp0(w->url, url) != 0)
+                window_set_url(w, url);
+        window_set_loading(w, !g_str_equal(event, "finished"));
 
         b = event_begin("load", w->app_window_id);
         event_add_string(b, "event", event);
         event_add_string(b, "url", url);
-        window_post(w, b);
-        return sd_bus_reply_method_return(m, NULL);
+        return post_and_reply(m, w, b);
 }
 
 static int method_LoadFailed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -83,18 +82,14 @@ static int method_LoadFailed(sd_bus_message *m, void *userdata, sd_bus_error *er
         r = sd_bus_message_read(m, "sis", &url, &code, &description);
         if (r < 0)
                 return r;
-        if (w->loading) {
-                w->loading = FALSE;
-                window_mark_changed(w, WINDOW_PROPERTY_LOADING);
-        }
+        window_set_loading(w, FALSE);
         WINDOW_LOG(w, G_LOG_LEVEL_MESSAGE, "Failed to load %s: %s (%d)", url, description, code);
 
         b = event_begin("load-failed", w->app_window_id);
         event_add_string(b, "url", url);
         event_add_int(b, "code", code);
         event_add_string(b, "description", description);
-        window_post(w, b);
-        return sd_bus_reply_method_return(m, NULL);
+        return post_and_reply(m, w, b);
 }
 
 static int method_TitleChanged(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -110,8 +105,7 @@ static int method_TitleChanged(sd_bus_message *m, void *userdata, sd_bus_error *
          * preventable); the page only proposes one. */
         b = event_begin("title", w->app_window_id);
         event_add_string(b, "title", title);
-        window_post(w, b);
-        return sd_bus_reply_method_return(m, NULL);
+        return post_and_reply(m, w, b);
 }
 
 static int method_CloseRequested(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -162,8 +156,7 @@ static int method_StateChanged(sd_bus_message *m, void *userdata, sd_bus_error *
         ev = event_begin("window-state", w->app_window_id);
         json_builder_set_member_name(ev, "state");
         json_builder_add_value(ev, g_steal_pointer(&node));
-        window_post(w, ev);
-        return sd_bus_reply_method_return(m, NULL);
+        return post_and_reply(m, w, ev);
 }
 
 static const char *const wc_events[] = {
@@ -201,8 +194,7 @@ static int method_Event(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         event_add_string(ev, "name", name);
         json_builder_set_member_name(ev, "details");
         json_builder_add_value(ev, g_steal_pointer(&node));
-        window_post(w, ev);
-        return sd_bus_reply_method_return(m, NULL);
+        return post_and_reply(m, w, ev);
 }
 
 const sd_bus_vtable bus_host_vtable[] = {

@@ -65,30 +65,23 @@ static int method_Open(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return sd_bus_reply_method_return(m, "so", a->id, a->object_path);
 }
 
-static gint app_compare(gconstpointer a, gconstpointer b) {
-        return g_strcmp0(((const App *) a)->id, ((const App *) b)->id);
-}
-
-static int method_ListApps(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        Daemon *d = userdata;
+/* ListApps and ListWindows: the objects of `table` in the order of
+ * `compare`, each one `element` of the array put there by `append`. */
+static int reply_list(sd_bus_message *m, GHashTable *table, GCompareFunc compare,
+                      const char *element, int (*append)(sd_bus_message *reply, gpointer object)) {
         g_autoptr(sd_bus_message) reply = NULL;
-        g_autoptr(GList) apps = NULL;
+        g_autoptr(GList) objects = NULL;
         int r;
 
         r = sd_bus_message_new_method_return(m, &reply);
         if (r < 0)
                 return r;
-        r = sd_bus_message_open_container(reply, 'a', "(sssssuo)");
+        r = sd_bus_message_open_container(reply, 'a', element);
         if (r < 0)
                 return r;
-        apps = g_list_sort(g_hash_table_get_values(d->apps), app_compare);
-        for (GList *l = apps; l; l = l->next) {
-                App *a = l->data;
-                g_autofree char *name = NULL, *version = NULL, *dir = NULL;
-                r = sd_bus_message_append(reply, "(sssssuo)", a->id, bus_string(a->name, &name),
-                                          bus_string(a->version, &version),
-                                          bus_string(a->dir, &dir), bus_app_state_string(a->state),
-                                          (uint32_t) g_list_length(a->windows), a->object_path);
+        objects = g_list_sort(g_hash_table_get_values(table), compare);
+        for (GList *l = objects; l; l = l->next) {
+                r = append(reply, l->data);
                 if (r < 0)
                         return r;
         }
@@ -98,31 +91,47 @@ static int method_ListApps(sd_bus_message *m, void *userdata, sd_bus_error *erro
         return sd_bus_send(NULL, reply, NULL);
 }
 
-static App *app_or_error(Daemon *d, const char *id, sd_bus_error *error) {
-        App *a = app_find(d, id);
+static gint app_compare(gconstpointer a, gconstpointer b) {
+        return g_strcmp0(((const App *) a)->id, ((const App *) b)->id);
+}
+
+static int app_append(sd_bus_message *reply, gpointer object) {
+        App *a = object;
+        g_autofree char *name = NULL, *version = NULL, *dir = NULL;
+
+        return sd_bus_message_append(reply, "(sssssuo)", a->id, bus_string(a->name, &name),
+                                     bus_string(a->version, &version), bus_string(a->dir, &dir),
+                                     bus_app_state_string(a->state),
+                                     (uint32_t) g_list_length(a->windows), a->object_path);
+}
+
+static int method_ListApps(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Daemon *d = userdata;
+        return reply_list(m, d->apps, app_compare, "(sssssuo)", app_append);
+}
+
+/* QuitApp and KillApp: `end` the running app m names. */
+static int manager_end_app(sd_bus_message *m, Daemon *d, int (*end)(App *),
+                           sd_bus_error *error) {
+        const char *id;
+        App *a;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &id);
+        if (r < 0)
+                return r;
+        a = app_find(d, id);
         if (!a || a->script_ended)
-                sd_bus_error_setf(error, APPD_ERROR_NO_SUCH_APP, "No running app '%s'", id);
-        return a && !a->script_ended ? a : NULL;
+                return sd_bus_error_setf(error, APPD_ERROR_NO_SUCH_APP, "No running app '%s'", id);
+        return bus_app_end(m, a, end, error);
 }
 
 static int method_QuitApp(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        const char *id;
-        App *a;
-        int r = sd_bus_message_read(m, "s", &id);
-        if (r < 0)
-                return r;
-        a = app_or_error(userdata, id, error);
-        return a ? bus_app_call(m, a, app_quit, error) : -ESRCH;
+        return manager_end_app(m, userdata, app_quit, error);
 }
 
 static int method_KillApp(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        const char *id;
-        App *a;
-        int r = sd_bus_message_read(m, "s", &id);
-        if (r < 0)
-                return r;
-        a = app_or_error(userdata, id, error);
-        return a ? bus_app_call(m, a, app_kill, error) : -ESRCH;
+        return manager_end_app(m, userdata, app_kill, error);
 }
 
 static gint window_compare(gconstpointer a, gconstpointer b) {
@@ -130,32 +139,18 @@ static gint window_compare(gconstpointer a, gconstpointer b) {
         return x->id < y->id ? -1 : x->id > y->id;
 }
 
+static int window_append(sd_bus_message *reply, gpointer object) {
+        Window *w = object;
+        g_autofree char *title = NULL, *url = NULL;
+
+        return sd_bus_message_append(reply, "(usssbo)", w->id, w->app ? w->app->id : "",
+                                     bus_string(w->title, &title), bus_string(w->url, &url),
+                                     w->visible, w->object_path);
+}
+
 static int method_ListWindows(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Daemon *d = userdata;
-        g_autoptr(sd_bus_message) reply = NULL;
-        g_autoptr(GList) windows = NULL;
-        int r;
-
-        r = sd_bus_message_new_method_return(m, &reply);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_open_container(reply, 'a', "(usssbo)");
-        if (r < 0)
-                return r;
-        windows = g_list_sort(g_hash_table_get_values(d->windows), window_compare);
-        for (GList *l = windows; l; l = l->next) {
-                Window *w = l->data;
-                g_autofree char *title = NULL, *url = NULL;
-                r = sd_bus_message_append(reply, "(usssbo)", w->id, w->app ? w->app->id : "",
-                                          bus_string(w->title, &title), bus_string(w->url, &url),
-                                          w->visible, w->object_path);
-                if (r < 0)
-                        return r;
-        }
-        r = sd_bus_message_close_container(reply);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
+        return reply_list(m, d->windows, window_compare, "(usssbo)", window_append);
 }
 
 static int property_version(sd_bus *bus, const char *path, const char *interface,

@@ -22,7 +22,7 @@ int bus_app_export(App *a);
 void bus_app_send_changed(App *a, guint properties);
 const char *bus_app_state_string(AppState s);
 /* Ends app `a` with `end` (app_quit(), app_kill()) and answers m. */
-int bus_app_call(sd_bus_message *m, App *a, int (*end)(App *), sd_bus_error *error);
+int bus_app_end(sd_bus_message *m, App *a, int (*end)(App *), sd_bus_error *error);
 /* A string property of an app's or a window's text; userdata points at
  * the char * member named by the vtable's offset. */
 int bus_property_text(sd_bus *bus, const char *path, const char *interface,

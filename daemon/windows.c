@@ -535,16 +535,24 @@ int window_create(Daemon *d, App *app, guint app_window_id, JsonObject *options,
         return 0;
 }
 
-void window_load_url(Window *w, const char *url) {
+void window_set_url(Window *w, const char *url) {
         g_free(w->url);
         w->url = g_strdup(url);
         window_mark_changed(w, WINDOW_PROPERTY_URL);
+}
+
+void window_set_loading(Window *w, gboolean loading) {
+        if (w->loading == loading)
+                return;
+        w->loading = loading;
+        window_mark_changed(w, WINDOW_PROPERTY_LOADING);
+}
+
+void window_load_url(Window *w, const char *url) {
+        window_set_url(w, url);
         /* Loading from the moment a load is asked for, as
          * webContents.isLoading() is. */
-        if (!w->loading) {
-                w->loading = TRUE;
-                window_mark_changed(w, WINDOW_PROPERTY_LOADING);
-        }
+        window_set_loading(w, TRUE);
         if (w->link) {
                 g_autofree char *buf = NULL;
 

@@ -25,6 +25,9 @@ void window_link_close(Window *w);
 /* The renderer is gone and the window was being destroyed: tell the app,
  * drop the window. */
 void window_finish_destroy(Window *w);
+/* The model's state as the renderer reports it. */
+void window_set_url(Window *w, const char *url);
+void window_set_loading(Window *w, gboolean loading);
 /* o[key] when it is a string, else NULL; o may be NULL. */
 const char *window_option_string(JsonObject *o, const char *key);
 /* Set *value and return TRUE when o[key] is a boolean (a number, clamped,
