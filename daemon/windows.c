@@ -181,48 +181,6 @@ void window_request_reply(Window *w, gint64 req, gboolean ok, const void *data, 
         g_hash_table_remove(w->requests, &req);
 }
 
-gboolean json_member_bool(JsonObject *o, const char *key, gboolean *value) {
-        JsonNode *n = json_object_get_member(o, key);
-        if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_BOOLEAN)
-                return FALSE;
-        *value = json_node_get_boolean(n);
-        return TRUE;
-}
-
-gboolean json_member_int(JsonObject *o, const char *key, int *value) {
-        JsonNode *n = json_object_get_member(o, key);
-        if (!n || !JSON_NODE_HOLDS_VALUE(n))
-                return FALSE;
-        if (json_node_get_value_type(n) == G_TYPE_INT64)
-                *value = (int) CLAMP(json_node_get_int(n), -1000000, 1000000);
-        else if (json_node_get_value_type(n) == G_TYPE_DOUBLE)
-                *value = (int) CLAMP(json_node_get_double(n), -1000000, 1000000);
-        else
-                return FALSE;
-        return TRUE;
-}
-
-/* Writes the window's state under its key when it differs from what was
- * last written.  At once, not after a pause: a state is on disk before
- * the app hears of it, so a kill of appd at any moment loses nothing the
- * app was told (SQLite in WAL mode: a row costs tens of microseconds). */
-void window_save_state(Window *w) {
-        StoreWindowState st = { w->x == G_MININT ? 0 : w->x, w->y == G_MININT ? 0 : w->y,
-                                w->width, w->height, w->maximized };
-
-        if (!w->app || !w->state_key)
-                return;
-        if (w->state_saved && memcmp(&st, &w->saved_state, sizeof(st)) == 0)
-                return;
-        if (store_window_state_save(w->daemon->store, w->app->id, w->state_key, &st) < 0)
-                return;
-        w->saved_state = st;
-        w->state_saved = TRUE;
-}
-
-
-
-
 /* Serves the Host interface (vtable, for w) as the server end of a
  * private connection on fd, which it takes (and closes on failure).
  * *ret_slot: the vtable's slot, or NULL to tie it to the connection. */
@@ -435,6 +393,48 @@ const char *window_option_string(JsonObject *o, const char *key) {
                 return NULL;
         return json_node_get_string(n);
 }
+
+gboolean json_member_bool(JsonObject *o, const char *key, gboolean *value) {
+        JsonNode *n = json_object_get_member(o, key);
+        if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_BOOLEAN)
+                return FALSE;
+        *value = json_node_get_boolean(n);
+        return TRUE;
+}
+
+gboolean json_member_int(JsonObject *o, const char *key, int *value) {
+        JsonNode *n = json_object_get_member(o, key);
+        if (!n || !JSON_NODE_HOLDS_VALUE(n))
+                return FALSE;
+        if (json_node_get_value_type(n) == G_TYPE_INT64)
+                *value = (int) CLAMP(json_node_get_int(n), -1000000, 1000000);
+        else if (json_node_get_value_type(n) == G_TYPE_DOUBLE)
+                *value = (int) CLAMP(json_node_get_double(n), -1000000, 1000000);
+        else
+                return FALSE;
+        return TRUE;
+}
+
+/* Writes the window's state under its key when it differs from what was
+ * last written.  At once, not after a pause: a state is on disk before
+ * the app hears of it, so a kill of appd at any moment loses nothing the
+ * app was told (SQLite in WAL mode: a row costs tens of microseconds). */
+void window_save_state(Window *w) {
+        StoreWindowState st = { w->x == G_MININT ? 0 : w->x, w->y == G_MININT ? 0 : w->y,
+                                w->width, w->height, w->maximized };
+
+        if (!w->app || !w->state_key)
+                return;
+        if (w->state_saved && memcmp(&st, &w->saved_state, sizeof(st)) == 0)
+                return;
+        if (store_window_state_save(w->daemon->store, w->app->id, w->state_key, &st) < 0)
+                return;
+        w->saved_state = st;
+        w->state_saved = TRUE;
+}
+
+
+
 
 /* The daemon's window ids: one counter for every app, so no app can
  * reach or predict another's ids from its own. */
