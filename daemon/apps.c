@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "appd-protocol.h"
+#include "bus.h"
 #include "events.h"
 
 #define APP_LOG(a, level, ...) \
@@ -31,6 +32,7 @@ void app_free(App *a) {
         if (a->settle_timer)
                 g_source_remove(a->settle_timer);
         app_process_free(a->process);
+        changes_drop(a->daemon, &a->change);
         a->slot = sd_bus_slot_unref(a->slot);
         g_list_free(a->windows);
         g_free(a->id);
@@ -58,7 +60,7 @@ static void app_set_state(App *a, AppState state) {
         if (a->state == state)
                 return;
         a->state = state;
-        bus_emit_app_changed(a, "State");
+        app_mark_changed(a, APP_PROPERTY_STATE);
 }
 
 static void app_post_error(App *a, guint window_id, const char *message) {
@@ -84,7 +86,7 @@ static void app_maybe_finish(App *a) {
         /* Ended, by itself or by appd's orderly stop: nothing to restore. */
         if (store_session_remove(d->store, a->id) < 0)
                 APP_LOG(a, G_LOG_LEVEL_WARNING, "Cannot forget %s in the session", a->id);
-        bus_emit_app_exited(a);
+        changes_queue_app_exited(a);
         g_hash_table_remove(d->apps, a->id);
         if (d->stopping && g_hash_table_size(d->apps) == 0)
                 g_main_loop_quit(d->loop);
@@ -372,6 +374,7 @@ int app_open(Daemon *d, Package *pkg, const char *const *args, App **ret) {
                         g_strerror(-r));
         APP_LOG(a, G_LOG_LEVEL_MESSAGE, "Started app %s (%s %s) from %s", a->id, a->name,
                 a->version, a->dir);
+        changes_queue_app_started(a);
         *ret = a;
         return 0;
 }
@@ -443,7 +446,6 @@ static void app_restore(Daemon *d, const StoreSessionApp *s) {
         APP_LOG(a, G_LOG_LEVEL_MESSAGE, "Restored app %s from the session appd had when it ended",
                 a->id);
         a->settle_timer = g_timeout_add_seconds(APP_SETTLE_SEC, app_settled_cb, a);
-        bus_emit_app_started(a);
 }
 
 void apps_spare_enable(Daemon *d) {

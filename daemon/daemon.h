@@ -27,6 +27,8 @@ typedef struct {
         char *cache_dir;         /* $XDG_CACHE_HOME/appd */
         char *config_home;       /* $XDG_CONFIG_HOME */
         guint32 ipc_max_payload; /* bytes; APPD_IPC_MAX_PAYLOAD unless configured */
+        GQueue changes;          /* what the bus has yet to hear of (changes.c) */
+        guint changes_source;
         gboolean stopping;
         int exit_code;
 } Daemon;
@@ -54,6 +56,7 @@ struct App {
         guint settle_timer;      /* a restored app: until it counts as settled */
         sd_bus_slot *slot;
         GList *windows;          /* Window*, not owned */
+        GList *change;           /* its entry in daemon->changes, or NULL */
 };
 
 struct Window {
@@ -98,10 +101,40 @@ struct Window {
         gboolean page_linked;    /* the page shown has attached its page link (app process's report) */
         gint64 next_request;
         gboolean destroying;
+        GList *change;           /* its entry in daemon->changes, or NULL */
 };
+
+/* The properties of App and Window objects that change, as model code
+ * marks them (changes.c). */
+typedef enum {
+        APP_PROPERTY_STATE = 1 << 0,
+} AppProperty;
+
+typedef enum {
+        WINDOW_PROPERTY_TITLE = 1 << 0,
+        WINDOW_PROPERTY_URL = 1 << 1,
+        WINDOW_PROPERTY_BOUNDS = 1 << 2,
+        WINDOW_PROPERTY_VISIBLE = 1 << 3,
+        WINDOW_PROPERTY_LOADING = 1 << 4,
+        WINDOW_PROPERTY_RENDERER_PID = 1 << 5,
+        WINDOW_PROPERTY_PAGE_LINKED = 1 << 6,
+} WindowProperty;
 
 /* webContents calls awaiting the renderer's answer, per window. */
 #define WINDOW_MAX_CALLS 256
+
+/* changes.c: the bus hears of what model code marks and queues here once
+ * the main loop's turn is over, one PropertiesChanged per object with all
+ * its changed properties, signals in the order queued. */
+void app_mark_changed(App *a, AppProperty properties);
+void window_mark_changed(Window *w, WindowProperty properties);
+/* AppStarted, AppExited (with the app's exit code, reason and message). */
+void changes_queue_app_started(App *a);
+void changes_queue_app_exited(App *a);
+/* Forgets an object's entry (&a->change, &w->change): from its free. */
+void changes_drop(Daemon *d, GList **entry);
+/* Sends all that is queued now. */
+void changes_flush(Daemon *d);
 
 /* apps.c */
 int app_open(Daemon *d, Package *pkg, const char *const *args, App **ret);
@@ -148,12 +181,3 @@ void window_request_reply(Window *w, gint64 req, gboolean ok, const void *data, 
 /* window-set-bounds, window-set-options, window-set-state, wc-call. */
 void window_handle_op(Window *w, const char *op, JsonObject *o);
 void window_free(Window *w);
-
-/* bus-manager.c */
-int bus_manager_export(Daemon *d);
-int bus_app_export(App *a);
-int bus_window_export(Window *w);
-void bus_emit_app_started(App *a);
-void bus_emit_app_exited(App *a);
-void bus_emit_app_changed(App *a, const char *property);
-void bus_emit_window_changed(Window *w, const char *property);

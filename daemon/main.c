@@ -12,6 +12,7 @@
 
 #include "app-process.h"
 #include "appd-protocol.h"
+#include "bus.h"
 #include "bus-source.h"
 
 #ifndef APPD_RENDERER_PATH
@@ -193,6 +194,8 @@ static int run(int argc, char **argv) {
 
         g_main_loop_run(d.loop);
         app_process_spare_disable();
+        /* The loop may end before the last AppExited has gone out. */
+        changes_flush(&d);
 
         /* An orderly stop: apps that did not end in time are not restored
          * by the next appd either. */
@@ -215,6 +218,7 @@ static int run(int argc, char **argv) {
 
         g_hash_table_destroy(d.windows);
         g_hash_table_destroy(d.apps);
+        changes_flush(&d);
         d.manager_slot = sd_bus_slot_unref(d.manager_slot);
         sd_bus_flush_close_unref(d.bus);
         store_close(d.store);
