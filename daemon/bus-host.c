@@ -109,12 +109,7 @@ static int method_TitleChanged(sd_bus_message *m, void *userdata, sd_bus_error *
 }
 
 static int method_CloseRequested(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        Window *w = userdata;
-
-        if (w->app && w->app->state != APP_EXITED && !w->app->script_ended)
-                window_post(w, event_begin("close-requested", w->app_window_id));
-        else
-                window_destroy(w);
+        window_request_close(userdata);
         return sd_bus_reply_method_return(m, NULL);
 }
 

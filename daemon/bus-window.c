@@ -4,14 +4,7 @@
 #include "appd-protocol.h"
 
 static int method_window_Close(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        Window *w = userdata;
-        /* As if the user closed it: the app's script may still refuse. */
-        if (w->app && !w->app->script_ended) {
-                g_autofree char *json = g_strdup_printf("{\"ev\":\"close-requested\",\"id\":%u}",
-                                                        w->id);
-                app_post_event(w->app, json);
-        } else
-                window_destroy(w);
+        window_request_close(userdata);
         return sd_bus_reply_method_return(m, NULL);
 }
 

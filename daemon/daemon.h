@@ -174,6 +174,9 @@ int window_send(Window *w, const char *channel, const void *payload, size_t size
 /* The app process's report: the window's page has attached its page link
  * (or it closed); Window.PageLinked follows. */
 void window_set_page_linked(Window *w, gboolean linked);
+/* As if the user closed it: the app's script may still refuse (the
+ * app's 'close' event); a window without a running script goes at once. */
+void window_request_close(Window *w);
 void window_destroy(Window *w);
 /* Answer a page's ipcRenderer.invoke or sendSync: the main script's result
  * (an ipc-codec frame) when ok, else its error message. */

@@ -524,6 +524,13 @@ int window_send(Window *w, const char *channel, const void *payload, size_t size
         return view_call_bytes(w, "Send", channel, payload, size);
 }
 
+void window_request_close(Window *w) {
+        if (w->app && w->app->state != APP_EXITED && !w->app->script_ended)
+                window_post(w, event_begin("close-requested", w->app_window_id));
+        else
+                window_destroy(w);
+}
+
 void window_destroy(Window *w) {
         if (w->destroying)
                 return;

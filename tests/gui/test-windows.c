@@ -212,6 +212,56 @@ static void test_demo_window(void) {
         g_assert_true(harness_wait_for(pids_gone, pids, 10000));
 }
 
+static void window_close_on_bus(guint id) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *path = g_strdup_printf("/org/appd/Appd1/window/%u", id);
+        g_autoptr(GVariant) reply = g_dbus_connection_call_sync(session_bus(), "org.appd.Appd1", path,
+                                                               "org.appd.Appd1.Window", "Close", NULL,
+                                                               NULL, G_DBUS_CALL_FLAGS_NONE, 5000,
+                                                               NULL, &error);
+
+        g_assert_no_error(error);
+}
+
+/* Window.Close reaches the right window of the right app: the app knows
+ * its windows by its own numbers, which are not appd's.  Two copies of the
+ * demo (two apps, each with its window 1); closing the second's window
+ * quits the second only. */
+static void test_close_from_bus(void) {
+        g_autofree char *demo = g_build_filename(SOURCE_DIR, "examples", "hello", NULL);
+        g_autofree char *tmp = g_dir_make_tmp("appd-close-XXXXXX", NULL);
+        g_autofree char *first = g_build_filename(tmp, "first", NULL);
+        g_autofree char *second = g_build_filename(tmp, "second", NULL);
+        g_autofree char *first_id = NULL, *second_id = NULL;
+        WindowWait first_wait = { NULL, 0 }, second_wait = { NULL, 0 };
+        const char *cp_first[] = { "cp", "-r", demo, first, NULL };
+        const char *cp_second[] = { "cp", "-r", demo, second, NULL };
+        int status;
+
+        g_assert_true(g_spawn_sync(NULL, (char **) cp_first, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                   NULL, NULL, &status, NULL));
+        g_assert_cmpint(status, ==, 0);
+        g_assert_true(g_spawn_sync(NULL, (char **) cp_second, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                   NULL, NULL, &status, NULL));
+        g_assert_cmpint(status, ==, 0);
+
+        g_assert_cmpint(harness_appctl(&first_id, NULL, "open", first, NULL), ==, 0);
+        first_wait.app = g_strstrip(first_id);
+        g_assert_true(harness_wait_for(window_loaded, &first_wait, 30000));
+        g_assert_cmpint(harness_appctl(&second_id, NULL, "open", second, NULL), ==, 0);
+        second_wait.app = g_strstrip(second_id);
+        g_assert_true(harness_wait_for(window_loaded, &second_wait, 30000));
+        g_assert_cmpuint(first_wait.id, !=, second_wait.id);
+
+        window_close_on_bus(second_wait.id);
+        g_assert_true(harness_wait_for(app_gone, second_id, 10000));
+        g_assert_cmpuint(find_window(first_id), ==, first_wait.id);
+
+        window_close_on_bus(first_wait.id);
+        g_assert_true(harness_wait_for(app_gone, first_id, 10000));
+        harness_remove_tree(tmp);
+}
+
 static void test_ipc_both_ways(void) {
         g_autofree char *app = harness_app("window-ipc");
         g_autofree char *err = NULL;
@@ -563,6 +613,7 @@ int main(int argc, char **argv) {
 
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/windows/demo-window", test_demo_window);
+        g_test_add_func("/windows/close-from-bus", test_close_from_bus);
         g_test_add_func("/windows/ipc-both-ways", test_ipc_both_ways);
         g_test_add_func("/windows/scheme-stays-in-app", test_scheme_stays_in_app);
         g_test_add_func("/windows/child-process-in-app", test_child_process_in_app);
