@@ -7,12 +7,12 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <systemd/sd-bus.h>
-#include <systemd/sd-id128.h>
 #include <unistd.h>
 
 #include <json-glib/json-glib.h>
 
 #include "appd-protocol.h"
+#include "bus-link.h"
 #include "bus-source.h"
 #include "bus-string.h"
 #include "supervisor.h"
@@ -247,31 +247,8 @@ static void app_process_exited_cb(Child *c, int status, gpointer user_data) {
 }
 
 static int link_serve(AppProcess *p, int fd) {
-        g_autoptr(sd_bus) bus = NULL;
-        sd_id128_t server_id;
-        int r;
-
-        r = sd_bus_new(&bus);
-        if (r >= 0)
-                r = sd_bus_set_fd(bus, fd, fd);
-        if (r < 0) {
-                close(fd);
-                return r;
-        }
-        r = sd_id128_randomize(&server_id);
-        if (r >= 0)
-                r = sd_bus_set_server(bus, 1, server_id);
-        if (r >= 0)
-                r = sd_bus_set_anonymous(bus, 1);
-        if (r >= 0)
-                r = sd_bus_add_object_vtable(bus, &p->host_slot, APPD_APP_HOST_PATH,
-                                             APPD_APP_HOST_IFACE, app_host_vtable, p);
-        if (r >= 0)
-                r = sd_bus_start(bus);
-        if (r < 0)
-                return r;
-        p->link = g_steal_pointer(&bus);
-        return 0;
+        return bus_link_serve(fd, APPD_APP_HOST_PATH, APPD_APP_HOST_IFACE, app_host_vtable, p,
+                              &p->host_slot, &p->link);
 }
 
 /* A call without a reply; refused while the process does not keep up. */

@@ -7,11 +7,11 @@
 #include <errno.h>
 #include <sys/socket.h>
 #include <signal.h>
-#include <systemd/sd-id128.h>
 #include <unistd.h>
 
 #include "appd-protocol.h"
 #include "bus.h"
+#include "bus-link.h"
 #include "bus-source.h"
 #include "bus-string.h"
 #include "events.h"
@@ -165,36 +165,6 @@ void window_request_reply(Window *w, gint64 req, gboolean ok, const void *data, 
         g_hash_table_remove(w->requests, &req);
 }
 
-/* Serves the Host interface (vtable, for w) as the server end of a
- * private connection on fd, which it takes (and closes on failure).
- * *ret_slot: the vtable's slot, or NULL to tie it to the connection. */
-static int link_serve(int fd, const sd_bus_vtable *vtable, Window *w, sd_bus_slot **ret_slot, sd_bus **ret) {
-        g_autoptr(sd_bus) bus = NULL;
-        sd_id128_t server_id;
-        int r;
-
-        r = sd_bus_new(&bus);
-        if (r >= 0)
-                r = sd_bus_set_fd(bus, fd, fd);
-        if (r < 0) {
-                close(fd);
-                return r;
-        }
-        r = sd_id128_randomize(&server_id);
-        if (r >= 0)
-                r = sd_bus_set_server(bus, 1, server_id);
-        if (r >= 0)
-                r = sd_bus_set_anonymous(bus, 1);
-        if (r >= 0)
-                r = sd_bus_add_object_vtable(bus, ret_slot, APPD_HOST_PATH, APPD_HOST_IFACE, vtable, w);
-        if (r >= 0)
-                r = sd_bus_start(bus);
-        if (r < 0)
-                return r;
-        *ret = g_steal_pointer(&bus);
-        return 0;
-}
-
 /* --- page links: the web page's own connection to its window
  *
  * The renderer asks for one per web process (Host.OpenPageLink) and hands
@@ -284,7 +254,8 @@ static void window_link_closed_cb(sd_bus *bus, int error, gpointer user_data) {
 }
 
 int window_link_open(Window *w, int fd) {
-        int r = link_serve(fd, bus_host_vtable, w, &w->host_slot, &w->link);
+        int r = bus_link_serve(fd, APPD_HOST_PATH, APPD_HOST_IFACE, bus_host_vtable, w, &w->host_slot,
+                               &w->link);
         if (r < 0)
                 return r;
         w->link_source = bus_source_attach(w->link, NULL, window_link_closed_cb, w);

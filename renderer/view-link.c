@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "appd-protocol.h"
+#include "bus-link.h"
 #include "bus-source.h"
 #include "bus-string.h"
 
@@ -517,17 +518,8 @@ ViewLink *view_link_new(int fd, const char *app_id, ViewLinkDoneFunc done_cb, gp
         ViewLink *link;
         int r;
 
-        r = sd_bus_new(&bus);
-        if (r >= 0)
-                r = sd_bus_set_fd(bus, fd, fd);
-        /* The daemon is the server and authenticates no one: the socketpair
-         * it handed us is the identity. */
-        if (r >= 0)
-                r = sd_bus_set_anonymous(bus, 1);
-        if (r >= 0)
-                r = sd_bus_set_description(bus, app_id ? app_id : "appd");
-        if (r >= 0)
-                r = sd_bus_start(bus);
+        /* The socketpair appd handed us is the identity. */
+        r = bus_link_connect(fd, app_id ? app_id : "appd", &bus);
         if (r < 0) {
                 g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-r),
                             "Cannot connect to appd on fd %d: %s", fd, g_strerror(-r));

@@ -23,6 +23,7 @@
 #include <webkit/webkit-web-process-extension.h>
 
 #include "appd-protocol.h"
+#include "bus-link.h"
 #include "bus-source.h"
 #include "bus-string.h"
 #include "page-messages.h"
@@ -311,17 +312,7 @@ static void page_link_received_cb(GObject *source, GAsyncResult *result, gpointe
                 g_warning("appd: no page link: %s", error ? error->message : "the renderer had none");
                 return;
         }
-        r = sd_bus_new(&bus);
-        if (r >= 0)
-                r = sd_bus_set_fd(bus, fd, fd);
-        if (r < 0) {
-                close(fd);
-                g_warning("appd: cannot use the page link: %s", g_strerror(-r));
-                return;
-        }
-        r = sd_bus_set_anonymous(bus, 1);
-        if (r >= 0)
-                r = sd_bus_start(bus);
+        r = bus_link_connect(fd, NULL, &bus);
         if (r >= 0)
                 r = sd_bus_match_signal(bus, NULL, NULL, APPD_HOST_PATH, APPD_HOST_IFACE, "Message", link_message_cb,
                                         NULL);
