@@ -10,7 +10,6 @@
 #define PRELOAD_WORLD       "appd-preload"
 #define IPC_HANDLER         "appdIpc"
 #define INVOKE_HANDLER      "appdInvoke"
-#define IPC_MAX_CHANNEL     256
 /* Page messages that may wait behind one whose body is being read. */
 #define IPC_MAX_OUTGOING    1024
 
@@ -28,9 +27,9 @@ GBytes *script_message_string(JSCValue *message, const char *name) {
 }
 
 gboolean ipc_channel_check(const char *channel, size_t size, GError **error) {
-        if (size == 0 || size > IPC_MAX_CHANNEL || !g_utf8_validate_len(channel, size, NULL)) {
+        if (size == 0 || size > APPD_IPC_MAX_CHANNEL || !g_utf8_validate_len(channel, size, NULL)) {
                 g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                            "IPC channel must be 1–%d bytes of UTF-8 without NUL", IPC_MAX_CHANNEL);
+                            "IPC channel must be 1–%d bytes of UTF-8 without NUL", APPD_IPC_MAX_CHANNEL);
                 return FALSE;
         }
         return TRUE;

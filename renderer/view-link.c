@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include "appd-protocol.h"
+#include "ipc-check.h"
 #include "bus-link.h"
 #include "bus-source.h"
 #include "bus-string.h"
 
-#define VIEW_LINK_MAX_CHANNEL 256
 
 struct ViewLink {
         sd_bus *bus;
@@ -285,23 +285,11 @@ static int method_Send(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         const char *channel;
         const void *payload;
         size_t size;
-        guint32 limit;
         int r;
 
-        r = sd_bus_message_read(m, "s", &channel);
-        if (r < 0)
+        r = ipc_check_read(m, link_ipc_limit(link), &channel, &payload, &size, ret_error);
+        if (r <= 0)
                 return r;
-        r = sd_bus_message_read_array(m, 'y', &payload, &size);
-        if (r < 0)
-                return r;
-
-        if (!*channel || strlen(channel) > VIEW_LINK_MAX_CHANNEL)
-                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS,
-                                         "Channel must be 1–%d bytes", VIEW_LINK_MAX_CHANNEL);
-        limit = link_ipc_limit(link);
-        if (size > limit)
-                return sd_bus_error_setf(ret_error, APPD_ERROR_TOO_LARGE,
-                                         "Payload of %zu bytes exceeds %u", size, limit);
 
         if (link->window)
                 app_window_send_ipc(link->window, channel, size > 0 ? payload : "", size);
