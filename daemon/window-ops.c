@@ -176,13 +176,8 @@ void window_handle_op(Window *w, const char *op, JsonObject *o) {
                         json_object_set_member(w->options, k->data,
                                                json_node_copy(json_object_get_member(merge, k->data)));
                 g_list_free(members);
-                if (json_object_has_member(merge, "parent")) {
-                        gint64 parent = 0;
-                        JsonNode *p = json_object_get_member(merge, "parent");
-                        if (JSON_NODE_HOLDS_VALUE(p) && json_node_get_value_type(p) == G_TYPE_INT64)
-                                parent = json_node_get_int(p);
-                        w->parent_id = parent > 0 && parent <= G_MAXUINT ? (guint) parent : 0;
-                }
+                if (json_object_has_member(merge, "parent"))
+                        w->parent_id = window_option_parent(merge);
                 json = window_renderer_options(w, merge, FALSE);
                 (void) view_call_bytes(w, "SetOptions", NULL, json, strlen(json));
         } else if (g_str_equal(op, "window-set-state")) {

@@ -156,7 +156,6 @@ static const char *const renderer_option_keys[] = {
 char *window_renderer_options(Window *w, JsonObject *options, gboolean initial) {
         g_autoptr(JsonBuilder) b = json_builder_new();
         g_autoptr(JsonNode) root = NULL;
-        JsonNode *parent;
 
         json_builder_begin_object(b);
         for (const char *const *k = renderer_option_keys; *k; k++) {
@@ -169,11 +168,9 @@ char *window_renderer_options(Window *w, JsonObject *options, gboolean initial) 
                 json_builder_set_member_name(b, *k);
                 json_builder_add_value(b, json_node_copy(n));
         }
-        parent = json_object_get_member(options, "parent");
-        if (parent && JSON_NODE_HOLDS_VALUE(parent) &&
-            json_node_get_value_type(parent) == G_TYPE_INT64) {
-                gint64 pid = json_node_get_int(parent);
-                Window *p = pid > 0 && w->app ? app_window_find(w->app, pid) : NULL;
+        if (json_object_has_member(options, "parent")) {
+                guint parent = window_option_parent(options);
+                Window *p = parent && w->app ? app_window_find(w->app, parent) : NULL;
 
                 json_builder_set_member_name(b, "parentXid");
                 json_builder_add_int_value(b, p && p->app == w->app ? (gint64) p->xid : 0);

@@ -293,6 +293,16 @@ const char *window_option_string(JsonObject *o, const char *key) {
         return json_node_get_string(n);
 }
 
+guint window_option_parent(JsonObject *o) {
+        JsonNode *n = o ? json_object_get_member(o, "parent") : NULL;
+        gint64 id;
+
+        if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_INT64)
+                return 0;
+        id = json_node_get_int(n);
+        return id > 0 && id <= G_MAXUINT ? (guint) id : 0;
+}
+
 gboolean json_member_bool(JsonObject *o, const char *key, gboolean *value) {
         JsonNode *n = json_object_get_member(o, key);
         if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_BOOLEAN)
@@ -408,13 +418,7 @@ int window_create(Daemon *d, App *app, guint app_window_id, JsonObject *options,
         w->object_path = g_strdup_printf(APPD_WINDOW_PATH_PREFIX "/%u", id);
         g_snprintf(w->id_text, sizeof(w->id_text), "%u", id);
         w->options = json_object_ref(options);
-        {
-                JsonNode *parent = json_object_get_member(options, "parent");
-                if (parent && JSON_NODE_HOLDS_VALUE(parent) &&
-                    json_node_get_value_type(parent) == G_TYPE_INT64 &&
-                    json_node_get_int(parent) > 0 && json_node_get_int(parent) <= G_MAXUINT)
-                        w->parent_id = (guint) json_node_get_int(parent);
-        }
+        w->parent_id = window_option_parent(options);
         w->requests = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                            window_request_free);
 

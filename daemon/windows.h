@@ -30,6 +30,8 @@ void window_set_url(Window *w, const char *url);
 void window_set_loading(Window *w, gboolean loading);
 /* o[key] when it is a string, else NULL; o may be NULL. */
 const char *window_option_string(JsonObject *o, const char *key);
+/* The app's number of the window o's "parent" names, or 0 for none. */
+guint window_option_parent(JsonObject *o);
 /* Set *value and return TRUE when o[key] is a boolean (a number, clamped,
  * for the int one). */
 gboolean json_member_bool(JsonObject *o, const char *key, gboolean *value);
