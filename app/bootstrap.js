@@ -8,7 +8,7 @@
 const Module = require('module');
 const vm = require('vm');
 
-// The binding (app/host.c) is this file's: the app's code gets an empty
+// The binding (app/binding.c) is this file's: the app's code gets an empty
 // object from process._linkedBinding('appd'), and speaks to appd only
 // through the electron module.
 const binding = (() => {

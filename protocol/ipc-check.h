@@ -1,6 +1,6 @@
 /* The checks every page IPC message meets before a main script sees it,
  * made by appd on the renderer's link (daemon/windows.c) and by the app
- * process on a page link (app/host.c), in the same words. */
+ * process on a page link (app/page-links.c), in the same words. */
 #pragma once
 
 #include <stddef.h>
