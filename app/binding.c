@@ -2,7 +2,7 @@
  * functions put what the app says on the link to appd (host.c) or on a
  * page's link (page-links.c); init() starts serving appd's calls.  It also
  * carries the embedded sources of the electron module, the IPC codec and
- * remote.js. */
+ * remote.js, and the versions process.versions adds. */
 #include "host.h"
 
 #include <errno.h>
@@ -302,6 +302,13 @@ napi_value host_binding_init(napi_env env, napi_value exports) {
                 { "codecSource", appd_js_ipc_codec },
                 { "remoteSource", appd_js_remote },
         };
+        /* What bootstrap.js adds to process.versions: the Electron release
+         * whose API appd follows (the top-level CMakeLists.txt), and appd. */
+        static const char *const versions[][2] = {
+                { "electron", APPD_ELECTRON_VERSION },
+                { "chrome", APPD_CHROME_VERSION },
+                { "appd", APPD_VERSION },
+        };
         napi_value value;
 
         for (size_t i = 0; i < G_N_ELEMENTS(functions); i++) {
@@ -312,5 +319,9 @@ napi_value host_binding_init(napi_env env, napi_value exports) {
         for (size_t i = 0; i < G_N_ELEMENTS(sources); i++)
                 napi_set_named_property(env, exports, sources[i].name,
                                         js_string(env, sources[i].source));
+        napi_create_object(env, &value);
+        for (size_t i = 0; i < G_N_ELEMENTS(versions); i++)
+                napi_set_named_property(env, value, versions[i][0], js_string(env, versions[i][1]));
+        napi_set_named_property(env, exports, "versions", value);
         return exports;
 }
