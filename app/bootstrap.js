@@ -6,9 +6,10 @@
 'use strict';
 
 const Module = require('module');
+const path = require('path');
 const vm = require('vm');
 
-// The binding (app/host.c) is this file's: the app's code gets an empty
+// The binding (app/binding.c) is this file's: the app's code gets an empty
 // object from process._linkedBinding('appd'), and speaks to appd only
 // through the electron module.
 const binding = (() => {
@@ -94,6 +95,22 @@ function captureOutput() {
   }
 }
 
+// What Electron's main process has beside Node's, and what libraries look
+// at to tell they run in Electron (docs/compat.md, "The process object").
+// Like Electron's, they are read-only; Node's own versions stay.
+function setElectronProcessFields(appDir) {
+  for (const [name, version] of Object.entries(binding.versions))
+    Object.defineProperty(process.versions, name, { value: version, enumerable: true, configurable: true });
+  // Electron runs an installed app from <resources>/app (or app.asar), and
+  // what the app packs beside itself (electron-builder's extraResources,
+  // app.asar.unpacked, app-update.yml) is found in <resources>: the app
+  // folder's parent.  process.defaultApp stays undefined: the app is not
+  // run by a default Electron, as with `electron .`.
+  Object.defineProperty(process, 'resourcesPath', {
+    value: path.dirname(path.resolve(appDir)), enumerable: true, configurable: true,
+  });
+}
+
 function start(specText) {
   let spec;
   try {
@@ -146,6 +163,7 @@ function start(specText) {
   };
 
   process.type = 'browser';
+  setElectronProcessFields(spec.appDir);
   process.argv = [process.execPath, spec.appDir, ...(Array.isArray(spec.args) ? spec.args : [])];
   Module._load(spec.mainPath, null, true);
   setImmediate(() => {

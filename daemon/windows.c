@@ -170,7 +170,7 @@ void window_request_reply(Window *w, gint64 req, gboolean ok, const void *data, 
  * The renderer asks for one per web process (Host.OpenPageLink) and hands
  * it to renderer/web-process/page-extension.c inside that process; the
  * other end goes to the window's app process (AppProcess.OpenPageLink),
- * which serves the page's IPC on it (app/host.c), so the page's calls and
+ * which serves the page's IPC on it (app/page-links.c), so the page's calls and
  * their answers skip appd as well as the renderer.  Which window the link
  * speaks for is fixed here, by whom appd gives it to.  The app process
  * keeps at most APPD_PAGE_LINKS_MAX per window and reports whether the

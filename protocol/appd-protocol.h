@@ -67,7 +67,7 @@
 /* Messages that may wait to be written on a page link whose page does
  * not read; more are refused ("too many messages waiting"). */
 #define APPD_PAGE_LINK_MAX_QUEUED 4096
-/* The internal channel of a page link's fence (app/host.c): sent to the
+/* The internal channel of a page link's fence (app/page-links.c): sent to the
  * page through the renderer once the page attaches, and echoed back by
  * the page on its link, so that messages sent through the renderer before
  * arrive before those sent on the link after (docs/ipc.md, Order). */

@@ -1,7 +1,7 @@
 /* The checks every page IPC message meets before a main script sees it,
  * made by appd on the renderer's link (daemon/windows.c), by the app
- * process on a page link (app/host.c) and by the renderer for what goes
- * to the page (View.Send), in the same words. */
+ * process on a page link (app/page-links.c) and by the renderer for what
+ * goes to the page (View.Send), in the same words. */
 #pragma once
 
 #include <stddef.h>

@@ -14,6 +14,16 @@ check('userData', path.isAbsolute(app.getPath('userData')));
 check('argv', process.argv.slice(2).join(',') === 'one,two');
 check('BrowserWindow', typeof BrowserWindow === 'function');
 check('ipcMain', typeof ipcMain.on === 'function');
+// What Electron's main process has, and libraries look for.
+check('versions.electron', /^\d+\.\d+\.\d+$/.test(process.versions.electron));
+check('versions.chrome', /^\d+(\.\d+){3}$/.test(process.versions.chrome));
+check('versions.node is Node\'s', process.versions.node === process.version.slice(1));
+check('versions.appd', typeof process.versions.appd === 'string' && process.versions.appd.length > 0);
+check('versions enumerable', Object.keys(process.versions).includes('electron'));
+check('resourcesPath', typeof process.resourcesPath === 'string' && path.isAbsolute(process.resourcesPath));
+check('resourcesPath holds the app', path.join(process.resourcesPath, path.basename(__dirname)) === __dirname);
+check('defaultApp', process.defaultApp === undefined);
+check('type', process.type === 'browser');
 let threw = false;
 try { app.getPath('no-such-path-name'); } catch (e) { threw = true; }
 check('getPath throws on unknown names', threw);
