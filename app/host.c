@@ -16,6 +16,7 @@
 #include <uv.h>
 
 #include "appd-protocol.h"
+#include "bus-link.h"
 #include "bus-string.h"
 #include "host-private.h"
 
@@ -338,23 +339,22 @@ void link_start(Link *l, bool keeps_alive) {
 }
 
 int host_connect(int fd) {
-        g_autoptr(sd_bus) bus = NULL;
+        sd_bus *bus = NULL;
         int r;
 
-        r = sd_bus_new(&bus);
-        if (r >= 0)
-                r = sd_bus_set_fd(bus, fd, fd);
-        /* The socketpair appd handed over is the identity. */
-        if (r >= 0)
-                r = sd_bus_set_anonymous(bus, 1);
-        if (r >= 0)
-                r = sd_bus_add_object_vtable(bus, &host.slot, APPD_APP_PROCESS_PATH,
-                                             APPD_APP_PROCESS_IFACE, app_process_vtable, NULL);
-        if (r >= 0)
-                r = sd_bus_start(bus);
+        /* The socketpair appd handed over is the identity.  Nothing is
+         * read before host_serve(), so the vtable can come after the
+         * start. */
+        r = bus_link_connect(fd, NULL, &bus);
         if (r < 0)
                 return r;
-        host.link.bus = g_steal_pointer(&bus);
+        r = sd_bus_add_object_vtable(bus, &host.slot, APPD_APP_PROCESS_PATH, APPD_APP_PROCESS_IFACE,
+                                     app_process_vtable, NULL);
+        if (r < 0) {
+                sd_bus_flush_close_unref(bus);
+                return r;
+        }
+        host.link.bus = bus;
         return 0;
 }
 

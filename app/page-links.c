@@ -22,10 +22,10 @@
 #include <unistd.h>
 
 #include <systemd/sd-bus.h>
-#include <systemd/sd-id128.h>
 #include <uv.h>
 
 #include "appd-protocol.h"
+#include "bus-link.h"
 #include "bus-string.h"
 #include "host-private.h"
 #include "ipc-check.h"
@@ -290,7 +290,6 @@ static const sd_bus_vtable page_vtable[] = {
 
 int method_OpenPageLink(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         g_autoptr(sd_bus) bus = NULL;
-        sd_id128_t server_id;
         PageWindow *pw;
         PageLink *pl;
         uint32_t window;
@@ -305,26 +304,9 @@ int method_OpenPageLink(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
         if (fd < 0)
                 return sd_bus_error_set_errnof(error, errno, "Cannot take the page link: %m");
-        r = sd_bus_new(&bus);
-        if (r >= 0)
-                r = sd_bus_set_fd(bus, fd, fd);
-        if (r < 0) {
-                close(fd);
-                return sd_bus_error_set_errnof(error, r, "Cannot take the page link: %m");
-        }
-        r = sd_id128_randomize(&server_id);
-        if (r >= 0)
-                r = sd_bus_set_server(bus, 1, server_id);
-        if (r >= 0)
-                r = sd_bus_set_anonymous(bus, 1);
         pl = g_new0(PageLink, 1);
-        if (r >= 0)
-                r = sd_bus_add_object_vtable(bus, &pl->slot, APPD_HOST_PATH, APPD_HOST_IFACE,
-                                             page_vtable, pl);
-        if (r >= 0)
-                r = sd_bus_start(bus);
+        r = bus_link_serve(fd, APPD_HOST_PATH, APPD_HOST_IFACE, page_vtable, pl, &pl->slot, &bus);
         if (r < 0) {
-                sd_bus_slot_unref(pl->slot);
                 g_free(pl);
                 return sd_bus_error_set_errnof(error, r, "Cannot serve the page link: %m");
         }
