@@ -150,6 +150,7 @@ function start(specText) {
     },
   }, apiFactories);
   fixModule('electron', electron.exports, 'electron/main');
+  fixModule('electron/common', electron.common);
 
   // Node in pages and the remote module (remote.js): its requests arrive on
   // an internal IPC channel; @electron/remote/main is its switch.

@@ -28,8 +28,15 @@
 
   const { app, BrowserWindow, ipcMain, webContents, setInternalChannel, dispatch, emitReady } =
     internal;
+  const exports = { app, BrowserWindow, ipcMain, webContents };
+  // require('electron/common'): the modules Electron shares between its
+  // processes, those of them that are here.
+  const common = {};
+  for (const name of ['clipboard', 'crashReporter', 'nativeImage', 'shell'])
+    if (exports[name] !== undefined) common[name] = exports[name];
   return {
-    exports: { app, BrowserWindow, ipcMain, webContents },
+    exports,
+    common,
     setInternalChannel,
     dispatch,
     hasWindow: (id) => internal.windows.has(id),

@@ -14,6 +14,9 @@ check('userData', path.isAbsolute(app.getPath('userData')));
 check('argv', process.argv.slice(2).join(',') === 'one,two');
 check('BrowserWindow', typeof BrowserWindow === 'function');
 check('ipcMain', typeof ipcMain.on === 'function');
+check('electron/main', require('electron/main') === require('electron'));
+check('electron/common', typeof require('electron/common') === 'object' &&
+      !('BrowserWindow' in require('electron/common')));
 // What Electron's main process has, and libraries look for.
 check('versions.electron', /^\d+\.\d+\.\d+$/.test(process.versions.electron));
 check('versions.chrome', /^\d+(\.\d+){3}$/.test(process.versions.chrome));
