@@ -12,12 +12,12 @@
 // listener, so it has arrived when dispatchEvent() returns.  Functions and
 // promises cross as ids; everything else is copied.  See docs/ipc.md.
 //
-// The link (world-link.js, beside this file) is spliced into both halves
+// The proxy (world-proxy.js, beside this file) is spliced into both halves
 // at build time: each world runs its own copy, made from its own built-ins.
 (function () {
   'use strict';
 
-  /* @world-link.js@ */
+  /* @world-proxy.js@ */
 
   // Taken before any page script can replace them.  A page that tampers
   // with other built-ins later only breaks its own copy of the API.
@@ -45,5 +45,5 @@
     });
   }
 
-  createWorldLink(document, 'appd-m2i', 'appd-i2m', expose, builtins);
+  createWorldProxy(document, 'appd-m2i', 'appd-i2m', expose, builtins);
 })();

@@ -39,7 +39,7 @@
   const IPC_MAX_PAYLOAD = options && options.ipcMaxPayload > 0 ? options.ipcMaxPayload : 8 * 1024 * 1024;
 
   // appd's own page-side code talks to the main process on this channel
-  // (node-link.js); the public API refuses it and every 'appd:' name.
+  // (node-runtime.js); the public API refuses it and every 'appd:' name.
   const INTERNAL_CHANNEL = 'appd:rpc';
   const RESERVED_PREFIX = 'appd:';
 
@@ -316,12 +316,12 @@
 
   // ---- contextBridge ----------------------------------------------------
 
-  // The link to main-world-bridge.js (world-link.js, put in here at build
+  // The link to main-world-bridge.js (world-proxy.js, put in here at build
   // time).
-  /* @world-link.js@ */
+  /* @world-proxy.js@ */
 
 
-  let worldLink = null;
+  let worldProxy = null;
 
   const contextBridge = Object.freeze({
     exposeInMainWorld(apiKey, api) {
@@ -336,10 +336,10 @@
         });
         return;
       }
-      if (!worldLink) {
-        worldLink = createWorldLink(document, 'appd-i2m', 'appd-m2i', null, worldBuiltins());
+      if (!worldProxy) {
+        worldProxy = createWorldProxy(document, 'appd-i2m', 'appd-m2i', null, worldBuiltins());
       }
-      worldLink.expose(apiKey, api);
+      worldProxy.expose(apiKey, api);
     },
   });
 
@@ -481,9 +481,9 @@
     clearTimeout(id);
   }
 
-  // ---- Node and the remote module (node-link.js) ------------------------
+  // ---- Node and the remote module (node-runtime.js) ------------------------
 
-  /* @node-link.js@ */
+  /* @node-runtime.js@ */
 
   const nodeMode = options && (options.node === 'page' || options.node === 'preload') ? options.node : null;
   let nodeRuntime = null;

@@ -16,7 +16,7 @@ const read = (p) => fs.readFileSync(path.join(root, p), 'utf8');
 const codecSource = read('protocol/ipc-codec.js');
 // As the build embeds them: the shared files spliced in.
 const webProcess = (name) => read(path.join('renderer', 'web-process', name));
-const spliced = ['world-link.js', 'node-link.js'].map((name) => [name, webProcess(name)]);
+const spliced = ['world-proxy.js', 'node-runtime.js'].map((name) => [name, webProcess(name)]);
 const splice = (source) => spliced.reduce(
   (text, [name, code]) => text.replace(`  /* @${name}@ */\n`, () => code), source);
 const bridgeSource = splice(webProcess('preload-bridge.js'));

@@ -1,18 +1,19 @@
-  // ---- Node in pages and the remote module (node-link.js) --------------
+  // ---- Node in pages and the remote module (node-runtime.js) -----------
   //
   // Spliced into preload-bridge.js at build time.  The page side of
   // app/remote.js: require() of Node's built-in modules, of the
   // app's own files and of @electron/remote, with main-process objects
   // seen through proxies (docs/node-in-pages.md).
   //
-  // createNodeRuntime(link) takes
-  //   link.call(request)  a synchronous request to the main process; gives
-  //                       { ok, value } or { ok: false, error }
-  //   link.post(request)  a message with no answer
-  //   link.local(name)    a module the page has itself (electron, events …)
-  //   link.globals()      what a module has in scope besides its own
-  //                       names: { process, global, setImmediate,
-  //                       clearImmediate }, as Node's globals are
+  // createNodeRuntime(transport) takes
+  //   transport.call(request)   a synchronous request to the main process;
+  //                             gives { ok, value } or { ok: false, error }
+  //   transport.post(request)   a message with no answer
+  //   transport.local(name)     a module the page has itself (electron,
+  //                             events …)
+  //   transport.globals()       what a module has in scope besides its own
+  //                             names: { process, global, setImmediate,
+  //                             clearImmediate }, as Node's globals are
   // and returns { onMessage, require(name, fromDir), makeRequire(dir),
   // remote, init(url), ask(op, fields) }.
 
@@ -27,7 +28,7 @@
     return { id, filename, loaded: false, exports: {}, children: [], paths: [] };
   }
 
-  function createNodeRuntime(link) {
+  function createNodeRuntime(transport) {
     // One id per page load: the main process drops what an older load of
     // this page held when a request from a new one arrives.
     const contextId = Array.from(crypto.getRandomValues(new Uint8Array(12)),
@@ -47,12 +48,12 @@
     // callbacks.  Only once something was asked of it.
     let asked = false;
     window.addEventListener('pagehide', () => {
-      if (asked) link.post({ op: 'release-context', ctx: contextId });
+      if (asked) transport.post({ op: 'release-context', ctx: contextId });
     });
 
     function request(op, fields) {
       asked = true;
-      const answer = link.call(Object.assign({ op, ctx: contextId }, fields));
+      const answer = transport.call(Object.assign({ op, ctx: contextId }, fields));
       if (!answer || typeof answer !== 'object') throw new Error('Malformed answer from the main process');
       if (!answer.ok) throw fail(answer.error);
       return answer.value;
@@ -69,7 +70,7 @@
       releaseTimer = 0;
       const ids = [...releases];
       releases = new Map();
-      if (ids.length > 0) link.post({ op: 'release', ctx: contextId, ids });
+      if (ids.length > 0) transport.post({ op: 'release', ctx: contextId, ids });
     }
 
     // The main process counts every description of an object it sends;
@@ -237,7 +238,7 @@
     }
 
     function load(name, dir) {
-      const local = link.local(name);
+      const local = transport.local(name);
       if (local !== undefined) return local;
       if (name === '@electron/remote') return remote;
       if (builtins.has(name)) return builtins.get(name);
@@ -261,7 +262,7 @@
         const wrapper = (0, eval)(
           '(function (exports, require, module, __filename, __dirname, process, global, setImmediate,' +
           ' clearImmediate) {' + found.source + '\n})\n//# sourceURL=' + fileUrl(found.filename));
-        const globals = link.globals();
+        const globals = transport.globals();
         wrapper.call(module.exports, module.exports, makeRequire(moduleDir), module, found.filename, moduleDir,
                      globals.process, globals.global, globals.setImmediate, globals.clearImmediate);
       } catch (err) {

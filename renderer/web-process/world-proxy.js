@@ -1,9 +1,9 @@
-// The link between the preload's world and the page's world that
+// The proxy between the preload's world and the page's world that
 // contextBridge uses (docs/ipc.md): synchronous DOM events carrying JSON
 // text, the only things both worlds share.  Put into preload-bridge.js and
-// main-world-bridge.js in place of their /* @world-link.js@ */ line at build time
+// main-world-bridge.js in place of their /* @world-proxy.js@ */ line at build time
 // (cmake/embed-file.cmake), so both sides run the same code.
-  // The built-ins the link uses, from the world that calls this: the
+  // The built-ins the proxy uses, from the world that calls this: the
   // page's world calls it before any page script runs; the preload's
   // world is out of the page's reach.
   function worldBuiltins() {
@@ -19,7 +19,7 @@
     };
   }
 
-  function createWorldLink(doc, outType, inType, onExpose, b) {
+  function createWorldProxy(doc, outType, inType, onExpose, b) {
     const ERRORS = {
       Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError,
     };
