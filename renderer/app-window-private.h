@@ -195,9 +195,9 @@ void ipc_token_init(char *token);
 /* page-link.c */
 void page_link_init(AppWindow *self);
 /* Web processes load the extension and ask for page links. */
-/* The web process extension, in every window; with links, it asks for
- * page links. */
-void page_extension_load(AppWindow *self, WebKitWebContext *context, gboolean links);
+/* The web process extension, in every window; bridge: the preload bridge
+ * runs in the page (it gets __appdLink); links: it asks for page links. */
+void page_extension_load(AppWindow *self, WebKitWebContext *context, gboolean bridge, gboolean links);
 void page_link_connect(AppWindow *self);
 void page_link_dispose(AppWindow *self);
 

@@ -188,7 +188,8 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
                 preload_add(self, content, options);
                 page_ipc_attach(self, content);
         }
-        page_extension_load(self, context, options->preload_source && !g_getenv("APPD_NO_PAGE_LINK"));
+        page_extension_load(self, context, options->preload_source != NULL,
+                            options->preload_source && !g_getenv("APPD_NO_PAGE_LINK"));
         page_events_add_scripts(self, content);
         self->content = g_object_ref(content);
 

@@ -66,12 +66,12 @@ void app_window_give_page_link(AppWindow *self, int fd) {
         self->links.spare = fd;
 }
 
-void page_extension_load(AppWindow *self, WebKitWebContext *context, gboolean links) {
+void page_extension_load(AppWindow *self, WebKitWebContext *context, gboolean bridge, gboolean links) {
         g_autofree char *dir = page_extension_dir();
 
         webkit_web_context_set_web_process_extensions_directory(context, dir);
         webkit_web_context_set_web_process_extensions_initialization_user_data(
-                context, g_variant_new("(sb)", self->ipc.world ? self->ipc.world : "", links));
+                context, g_variant_new("(sbb)", self->ipc.world ? self->ipc.world : "", bridge, links));
         self->links.enabled = links;
 }
 

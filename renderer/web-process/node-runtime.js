@@ -14,6 +14,9 @@
   //   transport.globals()       what a module has in scope besides its own
   //                             names: { process, global, setImmediate,
   //                             clearImmediate }, as Node's globals are
+  //   transport.compile         (source, url) → the value of source run as
+  //                             a script, free of the page's policy (the
+  //                             web process extension's); null: eval()
   // and returns { onMessage, require(name, fromDir), makeRequire(dir),
   // remote, init(url), ask(op, fields) }.
 
@@ -259,9 +262,11 @@
       modules.set(found.filename, module);
       const moduleDir = dirnameOf(found.filename);
       try {
-        const wrapper = (0, eval)(
-          '(function (exports, require, module, __filename, __dirname, process, global, setImmediate,' +
-          ' clearImmediate) {' + found.source + '\n})\n//# sourceURL=' + fileUrl(found.filename));
+        const source = '(function (exports, require, module, __filename, __dirname, process, global,' +
+          ' setImmediate, clearImmediate) {' + found.source + '\n})';
+        const url = fileUrl(found.filename);
+        const wrapper = transport.compile ? transport.compile(source, url)
+                                          : (0, eval)(source + '\n//# sourceURL=' + url);
         const globals = transport.globals();
         wrapper.call(module.exports, module.exports, makeRequire(moduleDir), module, found.filename, moduleDir,
                      globals.process, globals.global, globals.setImmediate, globals.clearImmediate);

@@ -11,10 +11,12 @@
  * none) __appdLink.ready() is false and the bridge keeps to WebKit's own
  * messages (docs/ipc.md).
  *
- * The initialization data (from the renderer) is (s world, b links): the
- * preload's script world ("" for the page's own), and whether the window
- * has page links.  Without them the extension only runs the app's scripts
- * (page-scripts.c), which it does in every window. */
+ * The initialization data (from the renderer) is (s world, b bridge, b
+ * links): the preload's script world ("" for the page's own), whether the
+ * preload bridge runs there (it takes __appdLink off the global before any
+ * page script runs; without it there is no __appdLink), and whether the
+ * window has page links.  In every window the extension runs the app's
+ * scripts (page-scripts.c). */
 #include <errno.h>
 #include <gio/gunixfdlist.h>
 #include <string.h>
@@ -31,6 +33,8 @@
 
 static sd_bus *page_bus;
 static WebKitScriptWorld *link_world;
+/* The window has page links: ask for one for each page. */
+static gboolean links_wanted;
 /* The link world's context in the main frame of the newest document. */
 static JSCContext *page_context;
 
@@ -263,6 +267,28 @@ static JSCValue *link_ready_cb(GPtrArray *args, gpointer user_data) {
         return jsc_value_new_boolean(jsc_context_get_current(), link_ready());
 }
 
+/* compile(source, url): the value of source run as a script of this
+ * world, named url in stack traces; what it throws, thrown.  Through
+ * JavaScriptCore's API: a page's Content-Security-Policy governs the
+ * page's own eval(), not the app's modules that Node in pages loads
+ * (node-runtime.js), as in Electron.  The bridge takes __appdLink off the
+ * global before any page script runs. */
+static JSCValue *link_compile_cb(GPtrArray *args, gpointer user_data) {
+        JSCContext *context = jsc_context_get_current();
+        g_autofree char *source = NULL, *url = NULL;
+        JSCValue *value;
+
+        if (args->len < 2 || !jsc_value_is_string(g_ptr_array_index(args, 0)) ||
+            !jsc_value_is_string(g_ptr_array_index(args, 1))) {
+                jsc_context_throw(context, "appd: compile takes a source and a URL");
+                return jsc_value_new_undefined(context);
+        }
+        source = jsc_value_to_string(g_ptr_array_index(args, 0));
+        url = jsc_value_to_string(g_ptr_array_index(args, 1));
+        value = jsc_context_evaluate_with_source_uri(context, source, -1, url, 1);
+        return value ? value : jsc_value_new_undefined(context);
+}
+
 static void add_function(JSCContext *context, JSCValue *object, const char *name, GCallback callback) {
         g_autoptr(JSCValue) fn = jsc_value_new_function_variadic(context, name, callback, NULL, NULL,
                                                                   JSC_TYPE_VALUE);
@@ -286,6 +312,7 @@ static void window_object_cleared_cb(WebKitScriptWorld *world, WebKitWebPage *pa
         add_function(context, object, "send", G_CALLBACK(link_send_cb));
         add_function(context, object, "sendSync", G_CALLBACK(link_send_sync_cb));
         add_function(context, object, "invoke", G_CALLBACK(link_invoke_cb));
+        add_function(context, object, "compile", G_CALLBACK(link_compile_cb));
         jsc_context_set_value(context, "__appdLink", object);
 }
 
@@ -332,7 +359,7 @@ static void page_link_received_cb(GObject *source, GAsyncResult *result, gpointe
 
 static void page_created_cb(WebKitWebProcessExtension *extension, WebKitWebPage *page, gpointer user_data) {
         page_scripts_watch(page);
-        if (link_world)
+        if (links_wanted)
                 webkit_web_page_send_message_to_view(page, webkit_user_message_new(PAGE_LINK_MESSAGE, NULL),
                                                      NULL, page_link_received_cb, NULL);
 }
@@ -340,11 +367,11 @@ static void page_created_cb(WebKitWebProcessExtension *extension, WebKitWebPage 
 G_MODULE_EXPORT void webkit_web_process_extension_initialize_with_user_data(WebKitWebProcessExtension *extension,
                                                                            GVariant *user_data) {
         const char *world = NULL;
-        gboolean links = FALSE;
+        gboolean bridge = FALSE;
 
-        if (user_data && g_variant_is_of_type(user_data, G_VARIANT_TYPE("(sb)")))
-                g_variant_get(user_data, "(&sb)", &world, &links);
-        if (links) {
+        if (user_data && g_variant_is_of_type(user_data, G_VARIANT_TYPE("(sbb)")))
+                g_variant_get(user_data, "(&sbb)", &world, &bridge, &links_wanted);
+        if (bridge) {
                 link_world = world && *world ? webkit_script_world_new_with_name(world)
                                              : g_object_ref(webkit_script_world_get_default());
                 g_signal_connect(link_world, "window-object-cleared", G_CALLBACK(window_object_cleared_cb), NULL);

@@ -113,6 +113,9 @@
   // The page link (page-extension.c, docs/ipc.md): IPC from this web
   // process straight to appd, bytes as they are.  Taken off the global so
   // that nothing after the bridge finds it.
+  // Its compile(), free of the page's Content-Security-Policy, is there
+  // before the link itself is.
+  let pageCompile = null;
   const pageLink = (() => {
     const link = globalThis.__appdLink;
     try {
@@ -120,6 +123,7 @@
     } catch {
       // not configurable: leave it
     }
+    if (link && typeof link.compile === 'function') pageCompile = link.compile;
     return link && typeof link.ready === 'function' && link.ready() ? link : null;
   })();
 
@@ -495,6 +499,7 @@
         post: (request) => postFramed(INTERNAL_CHANNEL, frameArgs([request])),
         local: localModule,
         globals: () => ({ process, global: globalThis, setImmediate, clearImmediate }),
+        compile: pageCompile,
       });
     }
     return nodeRuntime;

@@ -19,7 +19,8 @@ const modes = {
   sandboxed: { preload: path.join(__dirname, 'preload.js') },
 };
 const withPreload = Object.keys(modes).filter((mode) => modes[mode].preload);
-const report = reports([...Object.keys(modes), 'plain', ...withPreload.map((mode) => `${mode}:webframe`)]);
+const report = reports([...Object.keys(modes), 'plain', 'strict',
+                        ...withPreload.map((mode) => `${mode}:webframe`)]);
 
 app.whenReady().then(() => {
   ipcMain.on('report', (event, mode, problems) => report(mode, problems));
@@ -42,4 +43,7 @@ app.whenReady().then(() => {
     if (title.startsWith('report:')) report('plain', JSON.parse(title.slice(7)));
   });
   plain.loadFile('index.html', { query: { mode: 'plain' } });
+  // Node in a page whose policy forbids eval (strict.html).
+  const strict = new BrowserWindow({ show: false, webPreferences: modes.page });
+  strict.loadFile('strict.html');
 });
