@@ -74,7 +74,7 @@ static uint32_t page_ipc_max(void) {
 /* What a window's waiting calls, and what waits for one page, may hold:
  * as appd's bound (appd-protocol.h). */
 static size_t page_waiting_max(void) {
-        return MAX((size_t) APPD_IPC_WAITING_MIN_BYTES, 4 * (size_t) page_ipc_max());
+        return ipc_waiting_max(page_ipc_max());
 }
 
 static void page_report(PageWindow *pw, bool linked) {
@@ -231,7 +231,7 @@ static int page_link_request(sd_bus_message *m, PageLink *pl, const char *kind,
         r = ipc_check_read(m, page_ipc_max(), &channel, &data, &size, error);
         if (r <= 0)
                 return r;
-        cost = size + strlen(channel) + APPD_IPC_REQUEST_OVERHEAD;
+        cost = ipc_request_cost(channel, size);
         if (pw->request_bytes + cost > page_waiting_max())
                 return sd_bus_error_setf(error, APPD_ERROR_TOO_MANY,
                                          "IPC calls waiting for an answer hold more than %zu bytes",

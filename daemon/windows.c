@@ -80,14 +80,8 @@ static void window_request_free(gpointer data) {
         g_free(q);
 }
 
-/* The bytes a waiting call holds, as counted against
- * window_max_request_bytes() (appd-protocol.h says why). */
-static size_t ipc_request_cost(const char *channel, size_t size) {
-        return size + strlen(channel) + APPD_IPC_REQUEST_OVERHEAD;
-}
-
 static size_t window_max_request_bytes(Window *w) {
-        return MAX((size_t) APPD_IPC_WAITING_MIN_BYTES, 4 * (size_t) w->daemon->ipc_max_payload);
+        return ipc_waiting_max(w->daemon->ipc_max_payload);
 }
 
 /* Invoke and SendSync: the call waits here until the app answers with

@@ -24,3 +24,13 @@ int ipc_check_read(sd_bus_message *m, uint32_t max, const char **ret_channel,
                                          *ret_size, max);
         return 1;
 }
+
+size_t ipc_request_cost(const char *channel, size_t size) {
+        return size + strlen(channel) + APPD_IPC_REQUEST_OVERHEAD;
+}
+
+size_t ipc_waiting_max(uint32_t max) {
+        size_t four = 4 * (size_t) max;
+
+        return four > APPD_IPC_WAITING_MIN_BYTES ? four : APPD_IPC_WAITING_MIN_BYTES;
+}
