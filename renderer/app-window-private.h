@@ -19,6 +19,12 @@
 #define INTERNAL_WORLD "appd-internal"
 
 /* window-geometry.c */
+typedef enum {
+        WINDOW_SHOW_NONE,
+        WINDOW_SHOW_INACTIVE,   /* mapped without asking for the focus */
+        WINDOW_SHOW_ACTIVE,     /* presented: mapped, raised and focused */
+} WindowShow;
+
 typedef struct {
         int x, y, width, height;
         gboolean has_position;
@@ -37,6 +43,11 @@ typedef struct {
         GdkSurface *surface;
         GdkDisplay *display;
         gulong xevent_handler;
+        /* Hidden, and the window manager has not yet let go of the window:
+         * a show waits for it (window_geometry_show). */
+        gboolean withdrawing;
+        guint withdraw_timeout;
+        WindowShow show_pending;
 } WindowGeometry;
 
 /* window-options.c: options GTK has no API for, applied to the X11 window
@@ -234,6 +245,9 @@ guint64 window_geometry_watch_x11(AppWindow *self);
 void window_geometry_place(AppWindow *self);
 /* A StateChanged report at the end of this main loop iteration. */
 void window_geometry_queue_report(AppWindow *self);
+/* Show and hide: every map and unmap of the window goes through these. */
+void window_geometry_show(AppWindow *self, WindowShow how);
+void window_geometry_hide(AppWindow *self);
 
 /* window-options.c */
 void window_options_sync(AppWindow *self);

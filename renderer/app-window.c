@@ -244,7 +244,7 @@ void app_window_set_visible(AppWindow *self, gboolean visible) {
         g_return_if_fail(APP_IS_WINDOW(self));
 
         if (visible)
-                gtk_window_present(GTK_WINDOW(self));
+                window_geometry_show(self, WINDOW_SHOW_ACTIVE);
         else
-                gtk_widget_set_visible(GTK_WIDGET(self), FALSE);
+                window_geometry_hide(self);
 }

@@ -116,9 +116,73 @@ static void state_notify_cb(GObject *object, GParamSpec *pspec, AppWindow *self)
         window_geometry_queue_report(self);
 }
 
+/* A window manager that still holds a window it was asked to withdraw
+ * (ICCCM 4.1.4) keeps it in its frame until it reparents it back to the
+ * root: a window mapped before that is mapped inside the frame, where the
+ * manager never sees it, and stays on screen unmanaged, never focused.  So
+ * a show waits for the withdrawal to end, and at most this long for a
+ * manager that never says. */
+#define WITHDRAW_WAIT_MS 2000
+
+static void show_now(AppWindow *self, WindowShow how) {
+        if (how == WINDOW_SHOW_ACTIVE) {
+                gtk_window_present(GTK_WINDOW(self));
+                return;
+        }
+        /* Map without present(): no activation request, and user time 0
+         * tells the window manager not to focus it. */
+#ifdef GDK_WINDOWING_X11
+        if (self->geometry.surface && GDK_IS_X11_SURFACE(self->geometry.surface))
+                gdk_x11_surface_set_user_time(self->geometry.surface, 0);
+#endif
+        gtk_widget_set_visible(GTK_WIDGET(self), TRUE);
+}
+
+static void withdrawal_end(AppWindow *self) {
+        WindowShow how = self->geometry.show_pending;
+
+        self->geometry.withdrawing = FALSE;
+        self->geometry.show_pending = WINDOW_SHOW_NONE;
+        g_clear_handle_id(&self->geometry.withdraw_timeout, g_source_remove);
+        if (how != WINDOW_SHOW_NONE)
+                show_now(self, how);
+}
+
+static gboolean withdraw_timeout_cb(gpointer data) {
+        AppWindow *self = data;
+
+        self->geometry.withdraw_timeout = 0;
+        g_message("The window manager did not withdraw the window within %d ms", WITHDRAW_WAIT_MS);
+        withdrawal_end(self);
+        return G_SOURCE_REMOVE;
+}
+
+void window_geometry_show(AppWindow *self, WindowShow how) {
+        if (self->geometry.withdrawing) {
+                self->geometry.show_pending = MAX(self->geometry.show_pending, how);
+                return;
+        }
+        show_now(self, how);
+}
+
+void window_geometry_hide(AppWindow *self) {
+        self->geometry.show_pending = WINDOW_SHOW_NONE;
+        if (!self->geometry.withdrawing && gtk_widget_get_visible(GTK_WIDGET(self)) &&
+            self->geometry.surface && !window_x11_is_withdrawn(self->geometry.surface)) {
+                self->geometry.withdrawing = TRUE;
+                self->geometry.withdraw_timeout = g_timeout_add(WITHDRAW_WAIT_MS, withdraw_timeout_cb, self);
+        }
+        gtk_widget_set_visible(GTK_WIDGET(self), FALSE);
+}
+
 static gboolean display_xevent_cb(GdkDisplay *display, gpointer xevent, AppWindow *self) {
-        if (window_x11_event_is_configure(self->geometry.surface, xevent))
+        GdkSurface *surface = self->geometry.surface;
+
+        if (window_x11_event_is_configure(surface, xevent))
                 window_geometry_queue_report(self);
+        else if (self->geometry.withdrawing && window_x11_event_is_withdrawal(surface, xevent) &&
+                 window_x11_is_withdrawn(surface))
+                withdrawal_end(self);
         return GDK_EVENT_PROPAGATE;
 }
 
@@ -208,13 +272,13 @@ gboolean app_window_set_state(AppWindow *self, const char *state, GError **error
                 gtk_window_minimize(window);
         else if (g_str_equal(state, "restore")) {
                 gtk_window_unminimize(window);
-                gtk_window_present(window);
+                window_geometry_show(self, WINDOW_SHOW_ACTIVE);
         } else if (g_str_equal(state, "fullscreen"))
                 gtk_window_fullscreen(window);
         else if (g_str_equal(state, "unfullscreen"))
                 gtk_window_unfullscreen(window);
         else if (g_str_equal(state, "focus"))
-                gtk_window_present(window);
+                window_geometry_show(self, WINDOW_SHOW_ACTIVE);
         else if (g_str_equal(state, "blur")) {
                 /* X11 has no "unfocus": as Chromium does, drop the window
                  * below the others and give up the focus. */
@@ -222,15 +286,9 @@ gboolean app_window_set_state(AppWindow *self, const char *state, GError **error
                         window_x11_lower(self->geometry.surface);
                         window_x11_unfocus(self->geometry.surface);
                 }
-        } else if (g_str_equal(state, "show-inactive")) {
-                /* Map without present(): no activation request, and user
-                 * time 0 tells the window manager not to focus it. */
-#ifdef GDK_WINDOWING_X11
-                if (self->geometry.surface && GDK_IS_X11_SURFACE(self->geometry.surface))
-                        gdk_x11_surface_set_user_time(self->geometry.surface, 0);
-#endif
-                gtk_widget_set_visible(GTK_WIDGET(self), TRUE);
-        } else if (g_str_equal(state, "center")) {
+        } else if (g_str_equal(state, "show-inactive"))
+                window_geometry_show(self, WINDOW_SHOW_INACTIVE);
+        else if (g_str_equal(state, "center")) {
                 if (self->geometry.surface && gdk_surface_get_mapped(self->geometry.surface))
                         window_center(self);
                 else
@@ -291,6 +349,7 @@ void window_geometry_init(AppWindow *self) {
 
 void window_geometry_dispose(AppWindow *self) {
         g_clear_handle_id(&self->geometry.state_idle, g_source_remove);
+        g_clear_handle_id(&self->geometry.withdraw_timeout, g_source_remove);
         if (self->geometry.xevent_handler) {
                 g_signal_handler_disconnect(self->geometry.display, self->geometry.xevent_handler);
                 self->geometry.xevent_handler = 0;

@@ -265,6 +265,59 @@ void window_x11_unfocus(GdkSurface *surface) {
 #endif
 }
 
+gboolean window_x11_is_withdrawn(GdkSurface *surface) {
+#ifdef GDK_WINDOWING_X11
+        GdkDisplay *display;
+        Display *dpy;
+        Window xid, root, parent, *children = NULL;
+        Atom type;
+        int format;
+        unsigned long n, after;
+        unsigned char *data = NULL;
+        unsigned int n_children;
+        gboolean managed = FALSE, in_root = TRUE;
+
+        if (!window_x11_is_x11(surface))
+                return TRUE;
+        display = gdk_surface_get_display(surface);
+        dpy = gdk_x11_display_get_xdisplay(display);
+        xid = gdk_x11_surface_get_xid(surface);
+        gdk_x11_display_error_trap_push(display);
+        /* WM_STATE's first field: 0 Withdrawn, 1 Normal, 3 Iconic. */
+        if (XGetWindowProperty(dpy, xid, XInternAtom(dpy, "WM_STATE", False), 0, 1, False,
+                               AnyPropertyType, &type, &format, &n, &after, &data) == Success &&
+            data && format == 32 && n == 1)
+                managed = ((long *) data)[0] != 0;
+        if (XQueryTree(dpy, xid, &root, &parent, &children, &n_children))
+                in_root = parent == root;
+        gdk_x11_display_error_trap_pop_ignored(display);
+        if (data)
+                XFree(data);
+        if (children)
+                XFree(children);
+        return !managed && in_root;
+#else
+        return TRUE;
+#endif
+}
+
+gboolean window_x11_event_is_withdrawal(GdkSurface *surface, gconstpointer xevent) {
+#ifdef GDK_WINDOWING_X11
+        const XEvent *ev = xevent;
+        Window xid;
+
+        if (!window_x11_is_x11(surface))
+                return FALSE;
+        xid = gdk_x11_surface_get_xid(surface);
+        if (ev->type == ReparentNotify)
+                return ev->xreparent.window == xid;
+        return ev->type == PropertyNotify && ev->xproperty.window == xid &&
+               ev->xproperty.atom == XInternAtom(ev->xproperty.display, "WM_STATE", False);
+#else
+        return FALSE;
+#endif
+}
+
 gboolean window_x11_event_is_configure(GdkSurface *surface, gconstpointer xevent) {
 #ifdef GDK_WINDOWING_X11
         const XEvent *ev = xevent;

@@ -29,5 +29,13 @@ gboolean window_x11_set_icon(GdkSurface *surface, GdkTexture *texture, GError **
 /* Gives up the input focus if this window has it. */
 void window_x11_unfocus(GdkSurface *surface);
 
+/* Whether no window manager holds the window: ICCCM's WM_STATE is absent
+ * or Withdrawn and the window is a child of the root again.  Always TRUE
+ * off X11. */
+gboolean window_x11_is_withdrawn(GdkSurface *surface);
+/* Whether the X event may end a withdrawal of `surface`: a change of its
+ * WM_STATE, or its reparenting. */
+gboolean window_x11_event_is_withdrawal(GdkSurface *surface, gconstpointer xevent);
+
 /* Whether the X event is a ConfigureNotify about `surface`. */
 gboolean window_x11_event_is_configure(GdkSurface *surface, gconstpointer xevent);
