@@ -47,9 +47,7 @@ static int js_args_get(napi_env env, napi_callback_info info, size_t n, napi_val
         return 0;
 }
 
-/* The bytes of an ArrayBuffer or typed array, borrowed; false for any
- * other value. */
-static bool js_value_get_bytes(napi_env env, napi_value value, const void **ret_data,
+bool js_value_get_bytes(napi_env env, napi_value value, const void **ret_data,
                                size_t *ret_size) {
         bool is_buffer = false, is_view = false;
         napi_typedarray_type type;
@@ -323,5 +321,6 @@ napi_value host_binding_init(napi_env env, napi_value exports) {
         for (size_t i = 0; i < G_N_ELEMENTS(versions); i++)
                 napi_set_named_property(env, value, versions[i][0], js_string(env, versions[i][1]));
         napi_set_named_property(env, exports, "versions", value);
+        napi_set_named_property(env, exports, "image", native_image_binding(env));
         return exports;
 }

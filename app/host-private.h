@@ -68,3 +68,10 @@ int page_links_send(uint32_t window, const char *channel, const void *data, size
 /* --- binding.c */
 
 napi_value js_string(napi_env env, const char *s);
+/* The bytes of an ArrayBuffer or typed array, borrowed; false for any
+ * other value. */
+bool js_value_get_bytes(napi_env env, napi_value value, const void **ret_data, size_t *ret_size);
+
+/* --- native-image.c: binding.image, nativeImage's codecs and scaling */
+
+napi_value native_image_binding(napi_env env);

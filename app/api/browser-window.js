@@ -5,7 +5,7 @@
 // Takes newEvent, the argument checks, defineAccessors, the colours, app,
 // isReady, isQuitting, appName, WebContents, the window options'
 // readOptions, firstBounds, createOptions, iconPath, flag and
-// withTargetDefaults, and windows, which it keeps.  Returns
+// withTargetDefaults, NativeImage, and windows, which it keeps.  Returns
 // {BrowserWindow, windowGone(win) (the window is gone: destroyed, or
 // closed by the daemon)}.
 (function (require, ctx, internal) {
@@ -16,7 +16,7 @@
   const { newEvent, destroyedError, conversionError, requireArgs, intArg, numberArg, stringArg,
           defineAccessors, parseColour, colourHex, colourCSS, app, isReady, isQuitting, appName,
           WebContents, readOptions, firstBounds, createOptions, iconPath, flag, withTargetDefaults,
-          windows } = internal;
+          NativeImage, windows } = internal;
 
   // BrowserWindow.id: the app's own numbers, from 1; appd maps them to its
   // ids for the windows.
@@ -442,6 +442,10 @@
       this._check();
       requireArgs(arguments, 1);
       const file = iconPath(icon);
+      if (!file && icon instanceof NativeImage) {
+        process.emitWarning('BrowserWindow.setIcon: only a NativeImage read from a file can be a window icon here');
+        return;
+      }
       if (!file) throw conversionError(0, icon);
       this._options.icon = file;
       this._setOptions({ icon: file });

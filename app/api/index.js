@@ -14,7 +14,7 @@
   'use strict';
 
   // In this order: a file takes what the ones before it returned.
-  const FILES = ['event', 'arguments', 'properties', 'colour', 'app', 'web-frame-main',
+  const FILES = ['event', 'arguments', 'properties', 'colour', 'native-image', 'app', 'web-frame-main',
                  'ipc-main', 'web-contents', 'window-options', 'browser-window', 'daemon-events'];
 
   // The app's BrowserWindows by id, until each is destroyed.
@@ -26,9 +26,9 @@
     }
   }
 
-  const { app, BrowserWindow, ipcMain, webContents, setInternalChannel, dispatch, emitReady } =
-    internal;
-  const exports = { app, BrowserWindow, ipcMain, webContents };
+  const { app, BrowserWindow, ipcMain, webContents, nativeImage, setInternalChannel, dispatch,
+          emitReady } = internal;
+  const exports = { app, BrowserWindow, ipcMain, webContents, nativeImage };
   // require('electron/common'): the modules Electron shares between its
   // processes, those of them that are here.
   const common = {};

@@ -2,7 +2,7 @@
 // with, the bounds it starts with, and the options the daemon gets in
 // window-create (docs/js-messages.md).
 //
-// Takes parseColour and colourCSS.  Returns {readOptions(options),
+// Takes parseColour, colourCSS and imageFile.  Returns {readOptions(options),
 // firstBounds(win, options, stateKey), createOptions(win, options, prefs,
 // stateKey), iconPath(icon), flag(value, fallback), withTargetDefaults(prefs)}.
 (function (require, ctx, internal) {
@@ -11,7 +11,7 @@
   const fs = require('fs');
   const path = require('path');
 
-  const { parseColour, colourCSS } = internal;
+  const { parseColour, colourCSS, imageFile } = internal;
 
   function dimension(value, fallback) {
     const n = Math.round(Number(value));
@@ -76,10 +76,11 @@
   }
 
   // Icons reach the renderer as absolute paths; relative ones are read
-  // against the app folder.  A NativeImage cannot be passed on: null.
+  // against the app folder.  A NativeImage passes on the file it was read
+  // from; one made otherwise cannot be passed on yet: null.
   function iconPath(icon) {
-    if (typeof icon !== 'string' || icon === '') return null;
-    return path.resolve(ctx.appDir, icon);
+    if (typeof icon === 'string') return icon === '' ? null : path.resolve(ctx.appDir, icon);
+    return imageFile(icon);
   }
 
   // A remembered state from an earlier run, if it is usable.

@@ -54,8 +54,10 @@ static gboolean log_has(gpointer needle) {
         return strstr(log, needle) != NULL;
 }
 
-/* _NET_WM_STATE of every X window whose class is `klass`. */
-static char *x_window_states(const char *klass) {
+/* Property `prop` of every X window whose class is `klass`, as xprop
+ * prints it; in xprop's `format` and `dformat` (as for -f) unless NULL. */
+static char *x_window_property(const char *klass, const char *prop, const char *format,
+                               const char *dformat) {
         g_autofree char *tree = NULL;
         g_autofree char *needle = g_strdup_printf("(\"%s\" \"%s\")", klass, klass);
         g_auto(GStrv) lines = NULL;
@@ -69,12 +71,19 @@ static char *x_window_states(const char *klass) {
         for (char **l = lines; *l; l++) {
                 g_auto(GStrv) words = NULL;
                 g_autofree char *state = NULL;
-                const char *xprop[] = { "xprop", "-id", NULL, "_NET_WM_STATE", NULL };
+                const char *xprop[] = { "xprop", "-id", NULL, prop, NULL, NULL, NULL, NULL, NULL };
 
                 if (!strstr(*l, needle))
                         continue;
                 words = g_strsplit(g_strstrip(*l), " ", 2);
                 xprop[2] = words[0];
+                if (format) {
+                        xprop[3] = "-f";
+                        xprop[4] = prop;
+                        xprop[5] = format;
+                        xprop[6] = dformat;
+                        xprop[7] = prop;
+                }
                 if (g_spawn_sync(NULL, (char **) xprop, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                                  &state, NULL, NULL, NULL))
                         g_string_append(states, state);
@@ -83,8 +92,12 @@ static char *x_window_states(const char *klass) {
 }
 
 static gboolean options_applied(gpointer data) {
-        g_autofree char *state = x_window_states("bw-applied");
-        return strstr(state, "_NET_WM_STATE_ABOVE") && strstr(state, "_NET_WM_STATE_SKIP_TASKBAR");
+        g_autofree char *state = x_window_property("bw-applied", "_NET_WM_STATE", NULL, NULL);
+        /* The icon, from a NativeImage: 16×16, each pixel 0xff3366cc. */
+        g_autofree char *icon = x_window_property("bw-applied", "_NET_WM_ICON", "32x", " = $0+");
+
+        return strstr(state, "_NET_WM_STATE_ABOVE") && strstr(state, "_NET_WM_STATE_SKIP_TASKBAR") &&
+               strstr(icon, "= 0x10, 0x10, 0xff3366cc, 0xff3366cc");
 }
 
 /* Setters after construction reach the renderer, not only the getters. */
