@@ -68,3 +68,11 @@ int page_links_send(uint32_t window, const char *channel, const void *data, size
 /* --- binding.c */
 
 napi_value js_string(napi_env env, const char *s);
+
+/* --- menu-binding.c: the binding's menu functions */
+
+napi_value js_binding_set_menu_cb(napi_env env, napi_callback_info info);
+napi_value js_binding_drop_menu_cb(napi_env env, napi_callback_info info);
+napi_value js_binding_set_window_menu_cb(napi_env env, napi_callback_info info);
+napi_value js_binding_popup_menu_cb(napi_env env, napi_callback_info info);
+napi_value js_binding_close_popup_cb(napi_env env, napi_callback_info info);
