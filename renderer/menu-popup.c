@@ -14,25 +14,26 @@ static void popup_unparent(AppWindow *self) {
         mp->popover = NULL;
 }
 
-static gboolean popup_unparent_cb(gpointer user_data) {
+static gboolean popup_closed_idle_cb(gpointer user_data) {
         AppWindow *self = user_data;
+        guint root = self->popup.model.root;
 
         self->popup.idle = 0;
         popup_unparent(self);
+        g_signal_emit(self, app_window_signals[SIGNAL_POPUP_CLOSED], 0, root);
         g_object_unref(self);
         return G_SOURCE_REMOVE;
 }
 
 static void popup_closed_cb(GtkPopover *popover, AppWindow *self) {
         MenuPopup *mp = &self->popup;
-        guint root = mp->model.root;
 
         g_signal_handlers_disconnect_by_data(popover, self);
-        /* The item chosen, if any, is activated after this: the popover
-         * goes once that is done. */
+        /* The item chosen, if any, is activated after the popover closes:
+         * its end is reported after that, so that the choice reaches the
+         * daemon while the popup is still the window's. */
         if (!mp->idle)
-                mp->idle = g_idle_add(popup_unparent_cb, g_object_ref(self));
-        g_signal_emit(self, app_window_signals[SIGNAL_POPUP_CLOSED], 0, root);
+                mp->idle = g_idle_add(popup_closed_idle_cb, g_object_ref(self));
 }
 
 static void pointer_motion_cb(GtkEventControllerMotion *motion, double x, double y, AppWindow *self) {

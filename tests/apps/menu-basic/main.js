@@ -1,6 +1,5 @@
 // Menu and MenuItem: templates, a window's menu bar chosen from with the
-// keyboard, accelerators, live changes, and a context menu shown and
-// closed.  Keys are
+// keyboard, accelerators, live changes, and context menus.  Keys are
 // pressed with xdotool into the focused window; needs a window manager.
 const { app, BrowserWindow, Menu, MenuItem } = require('electron');
 const { execFile } = require('child_process');
@@ -158,11 +157,26 @@ async function main() {
   // The first radio is checked when shown, as in Electron.
   check(context.items[1].checked === true && context.items[2].checked === false, 'radio group default');
   // Setting checked on a radio item checks it and unchecks the rest.
-  context.items[2].checked = true;
-  check(context.items[2].checked && !context.items[1].checked, 'radio moved');
+  context.items[1].checked = true;
+  check(context.items[1].checked && !context.items[2].checked, 'radio set from the script');
   context.closePopup(win);
   await willClose;
   await callbackDone;
+
+  // Chosen by keyboard: the popup opens on its first item.  The radio
+  // item chosen is checked, its group's other one not; the callback
+  // follows the click.
+  const shownAgain = waitFor(context, 'menu-will-show');
+  const closedAgain = waitFor(context, 'menu-will-close');
+  next = nextClick();
+  context.popup({ window: win, x: 40, y: 40 });
+  await shownAgain;
+  await keys('Down', 'Down', 'Return');
+  [label, got] = await next;
+  same(label, 'Gamma', 'chosen from the popup');
+  check(got === win, 'the popup click gets the window');
+  check(context.items[2].checked && !context.items[1].checked, 'radio moved by the click');
+  await closedAgain;
 
   // Too deep for the daemon: refused, the window keeps working.
   let err = null;
