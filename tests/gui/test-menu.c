@@ -11,7 +11,7 @@ static void test_app(gconstpointer name) {
 }
 
 int main(int argc, char **argv) {
-        static const char *const apps[] = { "menu-basic" };
+        static const char *const apps[] = { "menu-basic", "menu-roles" };
         int r;
 
         g_test_init(&argc, &argv, NULL);

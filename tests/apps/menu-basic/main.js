@@ -2,17 +2,11 @@
 // keyboard, accelerators, live changes, and context menus.  Keys are
 // pressed with xdotool into the focused window; needs a window manager.
 const { app, BrowserWindow, Menu, MenuItem } = require('electron');
-const { execFile } = require('child_process');
 const { fail, deadline, check, same, waitFor } = require('../lib/checks.js');
+const { keys, showFocused } = require('../lib/keys.js');
 
 deadline(30000);
 app.on('window-all-closed', () => {});
-
-function keys(...names) {
-  return new Promise((resolve, reject) => {
-    execFile('xdotool', ['key', '--delay', '50', ...names], (err) => (err ? reject(err) : resolve()));
-  });
-}
 
 // The next click of any item: [label, window, event].
 let clicked = null;
@@ -98,14 +92,7 @@ async function main() {
   check(Menu.getApplicationMenu() === menu, 'getApplicationMenu');
 
   const win = new BrowserWindow({ width: 400, height: 300 });
-  const shown = waitFor(win, 'ready-to-show');
-  await win.loadFile('index.html');
-  await shown;
-  if (!win.isFocused()) {
-    const focused = waitFor(win, 'focus');
-    win.focus();
-    await focused;
-  }
+  await showFocused(win);
 
   // An accelerator fires its item's click, with the window.
   let next = nextClick();
