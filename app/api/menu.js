@@ -36,6 +36,24 @@
   let flushQueued = false;
   let applicationMenu = null;
   let groupIds = 0;
+  // Menus with a popup open are kept, whoever else lets go of them.
+  const openPopups = new Set();
+  // Window id → the menus popped up on it: a window that goes takes its
+  // popups with it (one 'closed' listener a window).
+  const popupWindows = new Map();
+
+  function watchWindow(win, menu) {
+    let menus = popupWindows.get(win.id);
+    if (!menus) {
+      menus = new Set();
+      popupWindows.set(win.id, menus);
+      win.once('closed', () => {
+        popupWindows.delete(win.id);
+        for (const m of menus) m._popupGone(win.id);
+      });
+    }
+    menus.add(menu);
+  }
 
   function itemArray(item) {
     return [item.commandId, item.type, item.label, item.sublabel, item.toolTip,
@@ -200,12 +218,24 @@
       this._popups.set(window.id, callback);
       if (earlier) this._popupClosed(window.id, earlier);
       this.emit('menu-will-show', newEvent());
+      openPopups.add(this);
       ctx.menus.popup(window.id, this._number, x, y, positioningItem);
+      watchWindow(window, this);
       return { browserWindow: window, x, y, position: positioningItem };
     }
 
     closePopup(window) {
       ctx.menus.closePopup(window instanceof BrowserWindow ? window.id : 0, this._number);
+    }
+
+    _popupGone(windowId) {
+      const callback = this._popups.get(windowId);
+      const watched = popupWindows.get(windowId);
+      if (watched) watched.delete(this);
+      if (!callback) return;
+      this._popups.delete(windowId);
+      if (this._popups.size === 0) openPopups.delete(this);
+      this._popupClosed(windowId, callback);
     }
 
     _popupClosed(windowId, callback) {
@@ -264,10 +294,7 @@
       };
       item.click(event, win, win ? win.webContents : undefined);
     } else if (msg.event === 'closed') {
-      const callback = menu._popups.get(msg.id);
-      if (!callback) return;
-      menu._popups.delete(msg.id);
-      menu._popupClosed(msg.id, callback);
+      menu._popupGone(msg.id);
     }
   }
 

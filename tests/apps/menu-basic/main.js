@@ -172,7 +172,12 @@ async function main() {
 
   win.removeMenu();
   check(Menu.getApplicationMenu() === menu, 'removeMenu leaves the application menu');
+
+  // A window that goes ends its popup.
+  const gone = waitFor(context, 'menu-will-close');
+  context.popup({ window: win, x: 10, y: 10 });
   win.destroy();
+  await gone;
 }
 
 app.whenReady().then(main).then(() => app.exit(0), (err) => fail(err.stack || err.message));
