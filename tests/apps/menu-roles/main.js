@@ -40,11 +40,14 @@ async function main() {
   await keys('F11');
   await next;
 
-  // zoomOut and resetZoom.
+  // zoomOut, resetZoom and zoomIn.
   await keys('ctrl+minus');
   await until(() => wc.getZoomLevel(), (z) => Math.abs(z + 0.5) < 1e-9);
   await keys('ctrl+0');
   await until(() => wc.getZoomLevel(), (z) => Math.abs(z) < 1e-9);
+  // zoomIn's CommandOrControl+Plus, typed as Shift and = here.
+  await keys('ctrl+plus');
+  await until(() => wc.getZoomLevel(), (z) => Math.abs(z - 0.5) < 1e-9);
 
   // selectAll runs WebKit's editing command in the page.
   await keys('ctrl+a');
