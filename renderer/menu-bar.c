@@ -102,13 +102,7 @@ static gboolean is_alt(guint keyval) {
 /* Alt pressed and released alone shows a hidden menu bar, or hides it. */
 static gboolean key_pressed_cb(GtkEventControllerKey *key, guint keyval, guint keycode, GdkModifierType state,
                                AppWindow *self) {
-        MenuBar *mb = &self->menu_bar;
-
-        if (is_alt(keyval)) {
-                mb->alt_alone = TRUE;
-        } else {
-                mb->alt_alone = FALSE;
-        }
+        self->menu_bar.alt_alone = is_alt(keyval);
         return FALSE;
 }
 
