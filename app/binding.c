@@ -291,6 +291,11 @@ napi_value host_binding_init(napi_env env, napi_value exports) {
                 { "exited", js_binding_exited_cb },
                 { "log", js_binding_log_cb },
                 { "title", js_binding_title_cb },
+                { "setMenu", js_binding_set_menu_cb },
+                { "dropMenu", js_binding_drop_menu_cb },
+                { "setWindowMenu", js_binding_set_window_menu_cb },
+                { "popupMenu", js_binding_popup_menu_cb },
+                { "closePopup", js_binding_close_popup_cb },
         };
         static const struct {
                 const char *name;

@@ -150,6 +150,14 @@ function start(specText) {
     sendToPage(windowId, channel, bytes) {
       return binding.pageSend(windowId, channel, bytes);
     },
+    // AppHost's menu methods (app/menu-binding.c).
+    menus: {
+      set: binding.setMenu,
+      drop: binding.dropMenu,
+      setWindowMenu: binding.setWindowMenu,
+      popup: binding.popupMenu,
+      closePopup: binding.closePopup,
+    },
   }, apiFactories);
   fixModule('electron', electron.exports, 'electron/main');
   fixModule('electron/common', electron.common);
@@ -196,6 +204,10 @@ binding.init((kind, text, payload, windowId, ipcKind, req, link) => {
   if (kind === 'page-link') return !!electron && electron.hasWindow(windowId);
   if (kind === 'post') msg = { t: 'ev', json: text };
   else if (kind === 'ipc') msg = { t: 'ipc', id: windowId, kind: ipcKind, req, channel: text, payload, link };
+  // dispatch('menu', event, window, menu, item, accelerator): the same
+  // places, other meanings.
+  else if (kind === 'menu')
+    msg = { t: 'menu', event: text, id: payload, menu: windowId, item: ipcKind, accelerator: req };
   if (!msg || !electron) return;
   if (early) early.push(msg);
   else electron.dispatch(msg);

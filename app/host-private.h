@@ -75,3 +75,11 @@ bool js_value_get_bytes(napi_env env, napi_value value, const void **ret_data, s
 /* --- native-image.c: binding.image, nativeImage's codecs and scaling */
 
 napi_value native_image_binding(napi_env env);
+
+/* --- menu-binding.c: the binding's menu functions */
+
+napi_value js_binding_set_menu_cb(napi_env env, napi_callback_info info);
+napi_value js_binding_drop_menu_cb(napi_env env, napi_callback_info info);
+napi_value js_binding_set_window_menu_cb(napi_env env, napi_callback_info info);
+napi_value js_binding_popup_menu_cb(napi_env env, napi_callback_info info);
+napi_value js_binding_close_popup_cb(napi_env env, napi_callback_info info);

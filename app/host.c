@@ -239,6 +239,47 @@ bool host_has_window(uint32_t id) {
         return exists;
 }
 
+/* MenuActivated and MenuClosed: dispatch('menu', event, window, menu,
+ * item, accelerator). */
+static int host_dispatch_menu(sd_bus_message *m, const char *event, uint32_t window,
+                              uint32_t menu, uint32_t item, bool accelerator) {
+        napi_handle_scope scope;
+        napi_value argv[6];
+
+        if (!host.started)
+                return sd_bus_reply_method_return(m, NULL);
+        napi_open_handle_scope(host.env, &scope);
+        argv[0] = js_string(host.env, "menu");
+        argv[1] = js_string(host.env, event);
+        napi_create_uint32(host.env, window, &argv[2]);
+        napi_create_uint32(host.env, menu, &argv[3]);
+        napi_create_uint32(host.env, item, &argv[4]);
+        napi_get_boolean(host.env, accelerator, &argv[5]);
+        host_dispatch(G_N_ELEMENTS(argv), argv, NULL);
+        napi_close_handle_scope(host.env, scope);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_MenuActivated(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        uint32_t window, menu, item;
+        int accelerator, r;
+
+        r = sd_bus_message_read(m, "uuub", &window, &menu, &item, &accelerator);
+        if (r < 0)
+                return r;
+        return host_dispatch_menu(m, "activated", window, menu, item, accelerator);
+}
+
+static int method_MenuClosed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        uint32_t window, menu;
+        int r;
+
+        r = sd_bus_message_read(m, "uu", &window, &menu);
+        if (r < 0)
+                return r;
+        return host_dispatch_menu(m, "closed", window, menu, 0, false);
+}
+
 static const sd_bus_vtable app_process_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("Start", SD_BUS_ARGS("s", spec), SD_BUS_NO_RESULT,
@@ -253,6 +294,11 @@ static const sd_bus_vtable app_process_vtable[] = {
                                 SD_BUS_NO_RESULT, method_OpenPageLink, 0),
         SD_BUS_METHOD_WITH_ARGS("ClosePageLinks", SD_BUS_ARGS("u", window), SD_BUS_NO_RESULT,
                                 method_ClosePageLinks, 0),
+        SD_BUS_METHOD_WITH_ARGS("MenuActivated",
+                                SD_BUS_ARGS("u", window, "u", menu, "u", item, "b", accelerator),
+                                SD_BUS_NO_RESULT, method_MenuActivated, 0),
+        SD_BUS_METHOD_WITH_ARGS("MenuClosed", SD_BUS_ARGS("u", window, "u", menu),
+                                SD_BUS_NO_RESULT, method_MenuClosed, 0),
         SD_BUS_VTABLE_END,
 };
 

@@ -141,6 +141,16 @@ static int method_Exited(sd_bus_message *m, void *userdata, sd_bus_error *error)
         return sd_bus_reply_method_return(m, NULL);
 }
 
+/* The menu methods (SetMenu, DropMenu, SetWindowMenu, PopupMenu,
+ * ClosePopup) are the app's model's business: handed on whole. */
+static int method_menu(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        AppProcess *p = userdata;
+
+        if (!p->reported && p->callbacks.menu_call)
+                return p->callbacks.menu_call(p, m, error, p->user_data);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
 static const sd_bus_vtable app_host_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("Message",
@@ -150,6 +160,18 @@ static const sd_bus_vtable app_host_vtable[] = {
                                 SD_BUS_NO_RESULT, method_Output, 0),
         SD_BUS_METHOD_WITH_ARGS("Exited", SD_BUS_ARGS("i", code, "s", reason, "s", message),
                                 SD_BUS_NO_RESULT, method_Exited, 0),
+        SD_BUS_METHOD_WITH_ARGS("SetMenu", SD_BUS_ARGS("u", menu, "a(usssssbbbbu)", items),
+                                SD_BUS_NO_RESULT, method_menu, 0),
+        SD_BUS_METHOD_WITH_ARGS("DropMenu", SD_BUS_ARGS("u", menu), SD_BUS_NO_RESULT,
+                                method_menu, 0),
+        SD_BUS_METHOD_WITH_ARGS("SetWindowMenu", SD_BUS_ARGS("u", window, "u", menu),
+                                SD_BUS_NO_RESULT, method_menu, 0),
+        SD_BUS_METHOD_WITH_ARGS("PopupMenu",
+                                SD_BUS_ARGS("u", window, "u", menu, "i", x, "i", y, "i",
+                                            positioning_item),
+                                SD_BUS_NO_RESULT, method_menu, 0),
+        SD_BUS_METHOD_WITH_ARGS("ClosePopup", SD_BUS_ARGS("u", window, "u", menu),
+                                SD_BUS_NO_RESULT, method_menu, 0),
         SD_BUS_VTABLE_END,
 };
 
@@ -548,6 +570,31 @@ int app_process_close_page_links(AppProcess *p, guint window) {
         r = app_process_call_new(p, "ClosePageLinks", 0, &m);
         if (r >= 0)
                 r = sd_bus_message_append(m, "u", window);
+        if (r >= 0)
+                r = app_process_call_send(p, m, 0);
+        return r;
+}
+
+int app_process_menu_activated(AppProcess *p, guint window, guint menu, guint item,
+                               gboolean accelerator) {
+        g_autoptr(sd_bus_message) m = NULL;
+        int r;
+
+        r = app_process_call_new(p, "MenuActivated", 0, &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "uuub", window, menu, item, accelerator);
+        if (r >= 0)
+                r = app_process_call_send(p, m, 0);
+        return r;
+}
+
+int app_process_menu_closed(AppProcess *p, guint window, guint menu) {
+        g_autoptr(sd_bus_message) m = NULL;
+        int r;
+
+        r = app_process_call_new(p, "MenuClosed", 0, &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "uu", window, menu);
         if (r >= 0)
                 r = app_process_call_send(p, m, 0);
         return r;

@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <systemd/sd-bus.h>
 
 typedef struct AppProcess AppProcess;
 
@@ -29,6 +30,11 @@ typedef struct {
          * message names the signal, or says what failed. */
         void (*exited)(AppProcess *p, int code, const char *reason, const char *message,
                        gpointer user_data);
+        /* An AppHost menu method (SetMenu, DropMenu, SetWindowMenu,
+         * PopupMenu, ClosePopup), to read and answer as an sd-bus method
+         * handler does; NULL: they are ignored. */
+        int (*menu_call)(AppProcess *p, sd_bus_message *m, sd_bus_error *error,
+                         gpointer user_data);
 } AppProcessCallbacks;
 
 typedef struct {
@@ -71,6 +77,11 @@ int app_process_post_ipc(AppProcess *p, guint window, const char *kind, gint64 r
  * app_process_post(). */
 int app_process_open_page_link(AppProcess *p, guint window, int fd);
 int app_process_close_page_links(AppProcess *p, guint window);
+/* AppProcess.MenuActivated and MenuClosed (the app's ids).  Errors as
+ * for app_process_post(). */
+int app_process_menu_activated(AppProcess *p, guint window, guint menu, guint item,
+                               gboolean accelerator);
+int app_process_menu_closed(AppProcess *p, guint window, guint menu);
 /* SIGKILL now; exited follows with "killed", 137, unless the app had
  * already reported its end. */
 int app_process_kill(AppProcess *p);

@@ -32,6 +32,7 @@ void app_free(App *a) {
         if (a->settle_timer)
                 g_source_remove(a->settle_timer);
         app_process_free(a->process);
+        menu_set_free(a->menus);
         changes_drop(a->daemon, &a->change);
         a->slot = sd_bus_slot_unref(a->slot);
         g_list_free(a->windows);
@@ -311,6 +312,7 @@ int app_open(Daemon *d, Package *pkg, const char *const *args, App **ret) {
                 .message = app_message_cb,
                 .output = app_output_cb,
                 .exited = app_exited_cb,
+                .menu_call = app_menus_call,
         };
         g_autofree char *user_data = NULL, *states = NULL;
         AppProcessSpec spec = { 0 };
@@ -333,6 +335,7 @@ int app_open(Daemon *d, Package *pkg, const char *const *args, App **ret) {
         a->state = APP_STARTING;
         a->exit_reason = g_strdup("");
         a->exit_message = g_strdup("");
+        a->menus = menu_set_new();
         r = sd_bus_path_encode(APPD_APP_PATH_PREFIX, a->id, &a->object_path);
         if (r < 0) {
                 app_free(a);

@@ -216,5 +216,10 @@ const sd_bus_vtable bus_host_vtable[] = {
                                 SD_BUS_RESULT("ay", result), method_SendSync, 0),
         SD_BUS_METHOD_WITH_ARGS("Send", SD_BUS_ARGS("s", channel, "ay", args),
                                 SD_BUS_NO_RESULT, method_Send, 0),
+        SD_BUS_METHOD_WITH_ARGS("MenuActivated",
+                                SD_BUS_ARGS("u", menu, "u", item, "b", accelerator),
+                                SD_BUS_NO_RESULT, method_MenuActivated, 0),
+        SD_BUS_METHOD_WITH_ARGS("PopupClosed", SD_BUS_ARGS("u", root), SD_BUS_NO_RESULT,
+                                method_PopupClosed, 0),
         SD_BUS_VTABLE_END
 };

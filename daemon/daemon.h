@@ -6,6 +6,7 @@
 #include <systemd/sd-bus.h>
 
 #include "app-process.h"
+#include "menus.h"
 #include "package.h"
 #include "store.h"
 #include "supervisor.h"
@@ -57,6 +58,7 @@ struct App {
         sd_bus_slot *slot;
         GList *windows;          /* Window*, not owned */
         GList *change;           /* its entry in daemon->changes, or NULL */
+        MenuSet *menus;          /* its Menus (app-menus.c) */
 };
 
 struct Window {
@@ -87,6 +89,8 @@ struct Window {
         gboolean state_saved;
         JsonObject *options;     /* window options as last set, for (re)spawning */
         guint parent_id;         /* parent window (same app; the app's id), or 0 */
+        guint menu;              /* the app's menu in its menu bar, or 0 (app-menus.c) */
+        guint popup;             /* the app's menu open as its popup, or 0 */
 
         /* The renderer link. */
         Renderer *renderer;
@@ -160,6 +164,13 @@ int app_post_ipc(App *a, guint app_window_id, const char *kind, gint64 req,
                  const char *channel, const void *payload, size_t size);
 /* The app's window with the app's id `app_window_id`, or NULL. */
 Window *app_window_find(App *a, gint64 app_window_id);
+
+/* app-menus.c: the app's menus (AppHost's menu methods, the
+ * AppProcessCallbacks.menu_call of its process) and what its windows show
+ * of them. */
+int app_menus_call(AppProcess *p, sd_bus_message *m, sd_bus_error *error, gpointer user_data);
+/* A new renderer for w: it shows w's menu bar; a popup it had is over. */
+void window_menus_renderer_started(Window *w);
 
 /* windows.c */
 /* A window for `app`, named `app_window_id` by the app; the daemon gives

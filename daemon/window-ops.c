@@ -113,7 +113,7 @@ static const char *const view_call_methods[] = {
         "reload", "reload-ignoring-cache", "stop", "go-back", "go-forward",
         "execute-javascript", "insert-css", "remove-inserted-css", "set-zoom-factor",
         "set-user-agent", "get-user-agent", "open-dev-tools", "close-dev-tools",
-        "is-dev-tools-opened", "crash", "decide", NULL,
+        "is-dev-tools-opened", "crash", "decide", "editing-command", NULL,
 };
 
 static void window_op_error(Window *w, const char *fmt, ...) G_GNUC_PRINTF(2, 3);

@@ -17,7 +17,7 @@
 /* A View call that expects no reply: the renderer reports outcomes
  * through Host calls, so replies would only be bookkeeping.  Refused when
  * the renderer does not keep up with what is already queued. */
-static int view_message_new(Window *w, const char *member, sd_bus_message **ret) {
+int view_message_new(Window *w, const char *member, sd_bus_message **ret) {
         uint64_t queued = 0;
         int r;
 
@@ -146,7 +146,7 @@ static char *app_subdir(const char *base, const char *app_id) {
 static const char *const renderer_option_keys[] = {
         "resizable", "minWidth", "minHeight", "maxWidth", "maxHeight", "alwaysOnTop",
         "skipTaskbar", "frame", "closable", "backgroundColor", "icon", "progress", "urgent",
-        "modal", "center", "fullscreen", "maximized", NULL,
+        "modal", "center", "fullscreen", "maximized", "autoHideMenuBar", "menuBarVisible", NULL,
 };
 
 /* The renderer's view of a window's options: only known keys, and
@@ -250,6 +250,7 @@ int window_spawn_renderer(Window *w) {
 
                 (void) view_call(w, "LoadURL", "s", bus_string(w->url, &url_buf));
         }
+        window_menus_renderer_started(w);
         return 0;
 
 fail:

@@ -49,6 +49,9 @@ void window_renderer_ready(Window *w, guint64 xid);
 /* The options the renderer applies itself, as JSON text; `initial`: for
  * its command line, else for View.SetOptions. */
 char *window_renderer_options(Window *w, JsonObject *options, gboolean initial);
+/* A View call without reply to fill and send (sd_bus_send()); errors as
+ * view_call()'s. */
+int view_message_new(Window *w, const char *member, sd_bus_message **ret);
 /* View calls that expect no reply (the renderer reports outcomes through
  * Host); -ENOTCONN without a link, -ENOBUFS when the renderer does not
  * keep up. */
@@ -65,3 +68,7 @@ void window_cancel_calls(Window *w);
 
 /* bus-host.c */
 extern const sd_bus_vtable bus_host_vtable[];
+
+/* app-menus.c: Host.MenuActivated and Host.PopupClosed. */
+int method_MenuActivated(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_PopupClosed(sd_bus_message *m, void *userdata, sd_bus_error *error);

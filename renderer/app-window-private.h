@@ -124,6 +124,36 @@ typedef struct {
         guint next_key;
 } InsertedCss;
 
+/* menu-model.c: a menu tree as GTK shows it: the root's GMenu and the
+ * items' actions, in action group `group`. */
+typedef struct {
+        const char *group;       /* "bar" or "popup" */
+        guint root;
+        GMenu *model;            /* NULL: no menu */
+        GSimpleActionGroup *actions;
+        char *shape;             /* what the model was built from, but enabled and checked */
+} MenuModel;
+
+/* menu-bar.c */
+typedef struct {
+        MenuModel model;
+        GtkWidget *box;          /* the window's child: the bar above the view */
+        GtkWidget *bar;          /* GtkPopoverMenuBar, or NULL */
+        GtkEventController *shortcuts;
+        gboolean visible;        /* setMenuBarVisibility */
+        gboolean auto_hide;      /* autoHideMenuBar */
+        gboolean alt_shown;      /* shown by Alt while auto-hidden */
+        gboolean alt_alone;      /* Alt is down and no other key was pressed */
+} MenuBar;
+
+/* menu-popup.c */
+typedef struct {
+        MenuModel model;
+        GtkWidget *popover;      /* GtkPopoverMenu, or NULL */
+        guint idle;              /* unparents the closed popover */
+        double pointer_x, pointer_y;
+} MenuPopup;
+
 struct _AppWindow {
         GtkWindow parent_instance;
 
@@ -138,6 +168,8 @@ struct _AppWindow {
         PageEvents events;
         Watchdog watchdog;
         InsertedCss css;
+        MenuBar menu_bar;
+        MenuPopup popup;
 };
 
 enum {
@@ -152,6 +184,8 @@ enum {
         SIGNAL_STATE_CHANGED,
         SIGNAL_WEB_EVENT,
         SIGNAL_PAGE_LINK_WANTED,
+        SIGNAL_MENU_ACTIVATED,
+        SIGNAL_POPUP_CLOSED,
         N_SIGNALS,
 };
 
@@ -253,3 +287,19 @@ void window_geometry_hide(AppWindow *self);
 void window_options_sync(AppWindow *self);
 /* Within the minimum and maximum size options. */
 void window_size_clamp(AppWindow *self, int *width, int *height);
+
+/* menu-model.c: builds or updates mm from the daemon's entries (MenuEntry
+ * of the tree under root, 0: none); TRUE when the model was rebuilt, FALSE
+ * when only the actions' enabled flags and states changed. */
+gboolean menu_model_update(MenuModel *mm, AppWindow *self, guint root, GPtrArray *entries);
+void menu_model_clear(MenuModel *mm);
+
+/* menu-bar.c: the box the window shows (menu bar, then what is added). */
+GtkWidget *menu_bar_init(AppWindow *self);
+void menu_bar_dispose(AppWindow *self);
+void menu_bar_set_auto_hide(AppWindow *self, gboolean auto_hide);
+void menu_bar_set_visible(AppWindow *self, gboolean visible);
+
+/* menu-popup.c */
+void menu_popup_init(AppWindow *self);
+void menu_popup_dispose(AppWindow *self);

@@ -12,6 +12,8 @@
  *   view-call.c      View.Call: webContents operations the daemon asks for
  *   window-geometry.c  position, size and state, and their reports
  *   window-options.c   View.SetOptions, and what GTK has no API for
+ *   menu-bar.c       the menu bar and its accelerators (menu-model.c)
+ *   menu-popup.c     context menus
  */
 #include "app-window-private.h"
 
@@ -95,6 +97,8 @@ static void app_window_dispose(GObject *object) {
         window_geometry_dispose(self);
         navigation_dispose(self);
         view_call_dispose(self);
+        menu_popup_dispose(self);
+        menu_bar_dispose(self);
         g_clear_object(&self->content);
         g_clear_object(&self->hints.icon);
         page_link_dispose(self);
@@ -149,6 +153,10 @@ static void app_window_class_init(AppWindowClass *klass) {
          * for the next web process: app_window_give_page_link(). */
         sig[SIGNAL_PAGE_LINK_WANTED] = g_signal_new("page-link-wanted", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                                     NULL, G_TYPE_NONE, 0);
+        sig[SIGNAL_MENU_ACTIVATED] = g_signal_new("menu-activated", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                  G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_BOOLEAN);
+        sig[SIGNAL_POPUP_CLOSED] = g_signal_new("popup-closed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void app_window_init(AppWindow *self) {
@@ -156,6 +164,7 @@ static void app_window_init(AppWindow *self) {
         view_call_init(self);
         navigation_init(self);
         window_geometry_init(self);
+        menu_popup_init(self);
 }
 
 AppWindow *app_window_new(const AppWindowOptions *options) {
@@ -218,7 +227,11 @@ AppWindow *app_window_new(const AppWindowOptions *options) {
         watchdog_start(self);
         page_events_connect(self);
 
-        gtk_window_set_child(GTK_WINDOW(self), GTK_WIDGET(self->view));
+        /* The menu bar, when the window has one, is above the page, inside
+         * the window's size, as in Electron on Linux. */
+        gtk_widget_set_vexpand(GTK_WIDGET(self->view), TRUE);
+        gtk_box_append(GTK_BOX(menu_bar_init(self)), GTK_WIDGET(self->view));
+        gtk_window_set_child(GTK_WINDOW(self), self->menu_bar.box);
         return self;
 }
 

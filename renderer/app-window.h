@@ -22,6 +22,10 @@
  *                                    all of them once right after "ready"; at most
  *                                    once per main loop iteration
  *   web-event (gchar *name, gchar *json)   a webContents event (Host.Event)
+ *   menu-activated (guint menu, guint item, gboolean accelerator)
+ *                                    an item of the menu bar or the popup was
+ *                                    chosen, or its accelerator pressed
+ *   popup-closed (guint root)        the popup of menu `root` closed
  */
 #pragma once
 
@@ -97,6 +101,24 @@ gboolean app_window_set_state(AppWindow *self, const char *state, GError **error
 void app_window_call(AppWindow *self, const char *method, JsonArray *args, GCancellable *cancellable,
                      GAsyncReadyCallback callback, gpointer user_data);
 char *app_window_call_finish(AppWindow *self, GAsyncResult *result, GError **error);
+
+/* One menu item as the daemon sends it (View.SetMenuBar, View.Popup). */
+typedef struct {
+        guint menu, id;
+        char *type;                  /* normal, separator, submenu, checkbox, radio */
+        char *label, *sublabel, *tool_tip, *accelerator;
+        gboolean enabled, visible, checked, register_accelerator;
+        guint submenu;
+} MenuEntry;
+void menu_entry_free(MenuEntry *e);
+
+/* The menu bar shows the tree under `root` (0: no menu bar); entries:
+ * MenuEntry of every menu in it. */
+void app_window_set_menu_bar(AppWindow *self, guint root, GPtrArray *entries);
+/* A context menu of the tree under `root` at x, y in the page (-1, -1:
+ * at the pointer); an open one closes first, without popup-closed. */
+void app_window_popup(AppWindow *self, guint root, GPtrArray *entries, int x, int y, int positioning_item);
+void app_window_close_popup(AppWindow *self, guint root);
 
 /* Electron net error code for a load failure reported by WebKit. */
 int app_window_net_error_from_gerror(const GError *error);

@@ -182,6 +182,18 @@ void app_window_call(AppWindow *self, const char *method, JsonArray *args, GCanc
         }
         if (g_str_equal(method, "is-dev-tools-opened"))
                 RETURN_JSON(g_strdup(self->events.dev_tools_open ? "true" : "false"));
+        if (g_str_equal(method, "editing-command")) {
+                static const char *const commands[] = {
+                        "Undo", "Redo", "Cut", "Copy", "Paste", "PasteAsPlainText", "Delete", "SelectAll", NULL,
+                };
+
+                s = call_arg_string(args, 0);
+                if (!s || !g_strv_contains(commands, s))
+                        RETURN_BAD("editing-command takes one of Undo, Redo, Cut, Copy, Paste, "
+                                   "PasteAsPlainText, Delete, SelectAll");
+                webkit_web_view_execute_editing_command(self->view, s);
+                RETURN_NULL();
+        }
         if (g_str_equal(method, "crash")) {
                 webkit_web_view_terminate_web_process(self->view);
                 RETURN_NULL();

@@ -232,7 +232,105 @@ static void window_web_event_cb(AppWindow *window, const char *name, const char 
         host_call_json(link, "Event", name, json);
 }
 
+static void window_menu_activated_cb(AppWindow *window, guint menu, guint item, gboolean accelerator,
+                                     ViewLink *link) {
+        host_call(link, "MenuActivated", "uub", (uint32_t) menu, (uint32_t) item, (int) accelerator);
+}
+
+static void window_popup_closed_cb(AppWindow *window, guint root, ViewLink *link) {
+        host_call(link, "PopupClosed", "u", (uint32_t) root);
+}
+
 /* ---- org.appd.Appd1.View -------------------------------------------- */
+
+/* The menu tree of SetMenuBar and Popup: root, then its items. */
+static int read_menu_tree(sd_bus_message *m, guint *ret_root, GPtrArray **ret_entries) {
+        g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func((GDestroyNotify) menu_entry_free);
+        uint32_t root;
+        int r;
+
+        r = sd_bus_message_read(m, "u", &root);
+        if (r >= 0)
+                r = sd_bus_message_enter_container(m, 'a', "(uusssssbbbbu)");
+        while (r >= 0) {
+                const char *type, *label, *sublabel, *tool_tip, *accelerator;
+                int enabled, visible, checked, register_accelerator;
+                MenuEntry *e = g_new0(MenuEntry, 1);
+
+                r = sd_bus_message_read(m, "(uusssssbbbbu)", &e->menu, &e->id, &type, &label, &sublabel,
+                                        &tool_tip, &accelerator, &enabled, &visible, &checked,
+                                        &register_accelerator, &e->submenu);
+                if (r <= 0) {
+                        g_free(e);
+                        break;
+                }
+                e->type = g_strdup(type);
+                e->label = g_strdup(label);
+                e->sublabel = g_strdup(sublabel);
+                e->tool_tip = g_strdup(tool_tip);
+                e->accelerator = g_strdup(accelerator);
+                e->enabled = enabled;
+                e->visible = visible;
+                e->checked = checked;
+                e->register_accelerator = register_accelerator;
+                g_ptr_array_add(entries, e);
+        }
+        if (r >= 0)
+                r = sd_bus_message_exit_container(m);
+        if (r < 0)
+                return r;
+        *ret_root = root;
+        *ret_entries = g_steal_pointer(&entries);
+        return 0;
+}
+
+static int method_SetMenuBar(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        ViewLink *link = userdata;
+        g_autoptr(GPtrArray) entries = NULL;
+        guint root;
+        int r;
+
+        r = read_menu_tree(m, &root, &entries);
+        if (r < 0)
+                return r;
+        if (!link->window)
+                return sd_bus_error_set(ret_error, SD_BUS_ERROR_FAILED, "Window is gone");
+
+        app_window_set_menu_bar(link->window, root, entries);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_Popup(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        ViewLink *link = userdata;
+        g_autoptr(GPtrArray) entries = NULL;
+        int32_t x, y, positioning;
+        guint root;
+        int r;
+
+        r = read_menu_tree(m, &root, &entries);
+        if (r >= 0)
+                r = sd_bus_message_read(m, "iii", &x, &y, &positioning);
+        if (r < 0)
+                return r;
+        if (!link->window)
+                return sd_bus_error_set(ret_error, SD_BUS_ERROR_FAILED, "Window is gone");
+
+        app_window_popup(link->window, root, entries, x, y, positioning);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_ClosePopup(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        ViewLink *link = userdata;
+        uint32_t root;
+        int r;
+
+        r = sd_bus_message_read(m, "u", &root);
+        if (r < 0)
+                return r;
+        if (link->window)
+                app_window_close_popup(link->window, root);
+        return sd_bus_reply_method_return(m, NULL);
+}
 
 static int method_LoadURL(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
         ViewLink *link = userdata;
@@ -485,6 +583,13 @@ static const sd_bus_vtable view_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("Call", SD_BUS_ARGS("s", method, "ay", args), SD_BUS_RESULT("ay", result),
                                 method_Call, 0),
         SD_BUS_METHOD_WITH_ARGS("Destroy", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_Destroy, 0),
+        SD_BUS_METHOD_WITH_ARGS("SetMenuBar", SD_BUS_ARGS("u", root, "a(uusssssbbbbu)", items), SD_BUS_NO_RESULT,
+                                method_SetMenuBar, 0),
+        SD_BUS_METHOD_WITH_ARGS("Popup",
+                                SD_BUS_ARGS("u", root, "a(uusssssbbbbu)", items, "i", x, "i", y, "i",
+                                            positioning_item),
+                                SD_BUS_NO_RESULT, method_Popup, 0),
+        SD_BUS_METHOD_WITH_ARGS("ClosePopup", SD_BUS_ARGS("u", root), SD_BUS_NO_RESULT, method_ClosePopup, 0),
         SD_BUS_VTABLE_END
 };
 
@@ -586,6 +691,8 @@ void view_link_set_window(ViewLink *link, AppWindow *window) {
         g_signal_connect(window, "state-changed", G_CALLBACK(window_state_changed_cb), link);
         g_signal_connect(window, "web-event", G_CALLBACK(window_web_event_cb), link);
         g_signal_connect(window, "page-link-wanted", G_CALLBACK(window_page_link_wanted_cb), link);
+        g_signal_connect(window, "menu-activated", G_CALLBACK(window_menu_activated_cb), link);
+        g_signal_connect(window, "popup-closed", G_CALLBACK(window_popup_closed_cb), link);
         /* At once: by the time the first page's web process asks, the
          * answer has long come (and if not, the request waits for it). */
         if (app_window_wants_page_links(window))

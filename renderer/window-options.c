@@ -130,7 +130,8 @@ gboolean app_window_set_options(AppWindow *self, const char *json, size_t size, 
         {
                 static const char *const bools[] = {
                         "resizable", "alwaysOnTop", "skipTaskbar", "frame", "closable", "urgent",
-                        "modal", "center", "fullscreen", "maximized",
+                        "modal", "center", "fullscreen", "maximized", "autoHideMenuBar",
+                        "menuBarVisible",
                 };
                 static const char *const numbers[] = {
                         "minWidth", "minHeight", "maxWidth", "maxHeight", "progress", "parentXid",
@@ -188,6 +189,10 @@ gboolean app_window_set_options(AppWindow *self, const char *json, size_t size, 
                 self->hints.urgent = b;
         if (option_number(o, "parentXid", &d, NULL))
                 self->hints.parent_xid = d > 0 && d < (double) G_MAXUINT32 ? (guint64) d : 0;
+        if (option_bool(o, "autoHideMenuBar", &b, NULL))
+                menu_bar_set_auto_hide(self, b);
+        if (option_bool(o, "menuBarVisible", &b, NULL))
+                menu_bar_set_visible(self, b);
         if ((s = option_string(o, "title", NULL)))
                 gtk_window_set_title(GTK_WINDOW(self), s);
         if (option_number(o, "progress", &d, NULL))

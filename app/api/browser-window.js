@@ -81,6 +81,8 @@
       const zoom = Number(prefs.zoomFactor);
       if (prefs.zoomFactor !== undefined && zoom > 0 && zoom !== 1) wc.setZoomFactor(zoom);
 
+      // menu.js: the application menu, autoHideMenuBar.
+      internal.applyApplicationMenu(this, options);
       app.emit('web-contents-created', newEvent(), wc);
       app.emit('browser-window-created', newEvent(), this);
     }
@@ -451,20 +453,7 @@
       this._setOptions({ icon: file });
     }
 
-    // The menu bar does not exist yet: these are kept for getters only.
-    setAutoHideMenuBar(hide) {
-      this._check();
-      this._autoHideMenuBar = Boolean(hide);
-    }
-
-    isMenuBarAutoHide() {
-      this._check();
-      return Boolean(this._autoHideMenuBar);
-    }
-
-    setMenuBarVisibility() {
-      this._check();
-    }
+    // setMenu(), removeMenu() and the menu bar's setters are menu.js's.
 
     isModal() {
       this._check();

@@ -2,12 +2,12 @@
 // routed to app, the windows and their pages: {t: 'ev', json} for the
 // daemon's events, {t: 'ipc', ...} for a page's IPC messages.
 //
-// Takes app, settleCall, windowGone, handleIpc and windows.  Returns
+// Takes app, settleCall, windowGone, handleIpc, handleMenuEvent and windows.  Returns
 // {dispatch(msg)}.
 (function (require, ctx, internal) {
   'use strict';
 
-  const { app, settleCall, windowGone, handleIpc, windows } = internal;
+  const { app, settleCall, windowGone, handleIpc, handleMenuEvent, windows } = internal;
 
   function onDaemonEvent(msg) {
     if (!msg || typeof msg !== 'object') return;
@@ -75,6 +75,8 @@
     } else if (msg.t === 'ipc') {
       const win = windows.get(msg.id);
       if (win) handleIpc(win.webContents, msg);
+    } else if (msg.t === 'menu') {
+      handleMenuEvent(msg);
     }
   }
 

@@ -3,7 +3,11 @@
  *   introspect  writes the introspection of /org/appd/AppHost to
  *               $APPD_TEST_LOG_DIR/app-host.xml, reports exit 0, exits
  *   silent      exits with status 3 without a word
- *   close       closes its link and lives on */
+ *   close       closes its link and lives on
+ *   menus       makes menu calls appd must refuse, writes the error events
+ *               appd posts back to $APPD_TEST_LOG_DIR/events.txt, one a
+ *               line, reports exit 0, exits */
+#include <errno.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +45,90 @@ static int introspect(sd_bus *bus, const char *dir) {
         return r < 0;
 }
 
+static GString *events;
+
+static int method_post(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        const char *json;
+        int r = sd_bus_message_read(m, "s", &json);
+
+        if (r < 0)
+                return r;
+        g_string_append_printf(events, "%s\n", json);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static const sd_bus_vtable fake_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD("Post", "s", "", method_post, 0),
+        SD_BUS_VTABLE_END,
+};
+
+/* SetMenu(menu, n items); type and submenu of each as given; label of
+ * label_size bytes. */
+static int set_menu(sd_bus *bus, guint menu, guint n, const char *type, guint submenu,
+                    gsize label_size) {
+        g_autofree char *label = g_strnfill(label_size, 'a');
+        sd_bus_message *m = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, NULL, APPD_APP_HOST_PATH, APPD_APP_HOST_IFACE,
+                                           "SetMenu");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "u", menu);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(usssssbbbbu)");
+        for (guint i = 1; r >= 0 && i <= n; i++)
+                r = sd_bus_message_append(m, "(usssssbbbbu)", i, type, label, "", "", "", 1, 1, 0,
+                                          1, submenu);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd_bus_send(bus, m, NULL);
+        sd_bus_message_unref(m);
+        return r;
+}
+
+static int menus(sd_bus *bus, const char *dir) {
+        g_autofree char *path = g_strdup_printf("%s/events.txt", dir);
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        sd_bus_message *reply = NULL;
+        int r;
+
+        events = g_string_new(NULL);
+        r = sd_bus_add_object_vtable(bus, NULL, APPD_APP_PROCESS_PATH, APPD_APP_PROCESS_IFACE,
+                                     fake_vtable, NULL);
+        if (r >= 0) r = set_menu(bus, 1, 1001, "normal", 0, 1);
+        if (r >= 0) r = set_menu(bus, 2, 1, "bogus", 0, 1);
+        if (r >= 0) r = set_menu(bus, 3, 1, "submenu", 99, 1);
+        if (r >= 0) r = set_menu(bus, 4, 1, "normal", 0, 1);
+        if (r >= 0) r = set_menu(bus, 4, 1, "submenu", 4, 1);
+        if (r >= 0) r = set_menu(bus, 5, 1, "normal", 0, 2000);
+        if (r >= 0)
+                r = sd_bus_call_method(bus, NULL, APPD_APP_HOST_PATH, APPD_APP_HOST_IFACE,
+                                       "SetWindowMenu", &error, NULL, "uu", 7, 4);
+        if (r >= 0)
+                r = sd_bus_call_method(bus, NULL, APPD_APP_HOST_PATH, APPD_APP_HOST_IFACE,
+                                       "PopupMenu", &error, NULL, "uuiii", 7, 4, -1, -1, -1);
+        if (r >= 0)
+                r = sd_bus_call_method(bus, NULL, APPD_APP_HOST_PATH, APPD_APP_HOST_IFACE,
+                                       "DropMenu", &error, NULL, "u", 77);
+        /* The Posts came before this reply: take them. */
+        if (r >= 0)
+                r = sd_bus_call_method(bus, NULL, APPD_APP_HOST_PATH,
+                                       "org.freedesktop.DBus.Peer", "Ping", &error, &reply, "");
+        while (r >= 0 && (r = sd_bus_process(bus, NULL)) > 0)
+                ;
+        if (r >= 0 && !g_file_set_contents(path, events->str, -1, NULL))
+                r = -EIO;
+        sd_bus_message_unref(reply);
+        sd_bus_error_free(&error);
+        if (r < 0)
+                return 1;
+        r = sd_bus_call_method(bus, NULL, APPD_APP_HOST_PATH, APPD_APP_HOST_IFACE, "Exited", NULL,
+                               NULL, "iss", 0, "exit", "");
+        return r < 0;
+}
+
 int main(int argc, char **argv) {
         const char *fd_env = g_getenv(APPD_RENDERER_FD_ENV);
         const char *mode = g_getenv("APPD_TEST_APP_MODE");
@@ -66,7 +154,7 @@ int main(int argc, char **argv) {
                 r = sd_bus_start(bus);
         if (r < 0 || !dir)
                 return 2;
-        r = introspect(bus, dir);
+        r = g_str_equal(mode, "menus") ? menus(bus, dir) : introspect(bus, dir);
         sd_bus_flush_close_unref(bus);
         return r;
 }

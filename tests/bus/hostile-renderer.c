@@ -216,6 +216,10 @@ int main(int argc, char **argv) {
         call_simple("bogus-load-event", "LoadChanged", "ss", "bogus", "app://x/");
         call_bytes("state-not-json", "StateChanged", NULL, "not json", 8);
         call_bytes("unknown-event", "Event", "no-such-event", "{}", 2);
+        /* Menu choices the window does not show; a popup it never had. */
+        call_simple("menu-not-shown", "MenuActivated", "uub", 1, 1, 0);
+        call_simple("menu-accelerator-not-shown", "MenuActivated", "uub", 4000000000u, 7, 1);
+        call_simple("popup-closed-unknown", "PopupClosed", "u", 42);
 
         /* Node and remote requests from a sandboxed window without remote:
          * refused by the main process, whatever the renderer claims. */

@@ -82,6 +82,36 @@ static void test_app_host_contract(void) {
         g_rmdir(dir);
 }
 
+/* Menu calls appd refuses: each is an error event for the app, and appd
+ * carries on. */
+static void test_menus_refused(void) {
+        static const char *const expected[] = {
+                "cannot set menu 1: menu 1 has 1001 items",
+                "menu 2: an item of unknown type",
+                "cannot set menu 3: item 1 of menu 3: no menu 99",
+                "cannot set menu 4: menu 4 is its own submenu",
+                "cannot set menu 5: item 1 of menu 5: a text is over 1024 bytes",
+                "setMenu: no window 7",
+                "popup: no window 7",
+                "no menu 77 to drop",
+        };
+        g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_dir_make_tmp("appd-app-link-XXXXXX", &error);
+        g_autofree char *path = NULL, *text = NULL, *err = NULL;
+        Harness *h;
+
+        g_assert_no_error(error);
+        g_assert_cmpint(open_with("menus", dir, &err, &h), ==, 0);
+        harness_stop(h);
+        path = g_build_filename(dir, "events.txt", NULL);
+        g_assert_true(g_file_get_contents(path, &text, NULL, &error));
+        for (gsize i = 0; i < G_N_ELEMENTS(expected); i++)
+                if (!strstr(text, expected[i]))
+                        g_error("No error \"%s\" among:\n%s", expected[i], text);
+        g_unlink(path);
+        g_rmdir(dir);
+}
+
 static void test_exit_unreported(void) {
         g_autofree char *err = NULL;
         Harness *h;
@@ -107,6 +137,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/app-link/app-process-contract", test_app_process_contract);
         g_test_add_func("/app-link/app-host-contract", test_app_host_contract);
         g_test_add_func("/app-link/exit-unreported", test_exit_unreported);
+        g_test_add_func("/app-link/menus-refused", test_menus_refused);
         g_test_add_func("/app-link/link-dropped", test_link_dropped);
         return g_test_run();
 }

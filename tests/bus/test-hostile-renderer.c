@@ -63,6 +63,9 @@ static void test_hostile_renderer(void) {
                 assert_line(log, "bogus-load-event: org.freedesktop.DBus.Error.InvalidArgs");
                 assert_line(log, "state-not-json: org.freedesktop.DBus.Error.InvalidArgs");
                 assert_line(log, "unknown-event: org.freedesktop.DBus.Error.InvalidArgs");
+                assert_line(log, "menu-not-shown: org.freedesktop.DBus.Error.InvalidArgs");
+                assert_line(log, "menu-accelerator-not-shown: org.freedesktop.DBus.Error.InvalidArgs");
+                assert_line(log, "popup-closed-unknown: ok");
                 assert_line(log, "node-require: [{\"ok\":false,\"error\":{\"name\":\"Error\","
                                  "\"message\":\"Node.js is not available in this page");
                 assert_line(log, "remote-window: [{\"ok\":false,\"error\":{\"name\":\"Error\","
