@@ -133,6 +133,8 @@ function start(specText) {
     ipcMaxPayload: spec.ipcMaxPayload,
     windowStates: parseWindowStates(typeof spec.windowStates === 'string' ? spec.windowStates : '{}'),
     codec: makeCodec(),
+    // Calls that wait for appd: the clipboard and the screen (app/desktop-binding.c).
+    desktop: binding.desktop,
     // bytes: a Uint8Array of IPC payload to attach; the binding copies it.
     post(msg, bytes) {
       binding.send(JSON.stringify(msg), bytes);

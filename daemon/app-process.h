@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <systemd/sd-bus.h>
 
 typedef struct AppProcess AppProcess;
 
@@ -71,6 +72,10 @@ int app_process_post_ipc(AppProcess *p, guint window, const char *kind, gint64 r
  * app_process_post(). */
 int app_process_open_page_link(AppProcess *p, guint window, int fd);
 int app_process_close_page_links(AppProcess *p, guint window);
+/* Adds `vtable` to the process's AppHost interface on its link, called
+ * with `userdata` (more AppHost methods, served elsewhere).  -ENOTCONN
+ * once the link is gone. */
+int app_process_add_vtable(AppProcess *p, const sd_bus_vtable *vtable, void *userdata);
 /* SIGKILL now; exited follows with "killed", 137, unless the app had
  * already reported its end. */
 int app_process_kill(AppProcess *p);

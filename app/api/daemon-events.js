@@ -2,12 +2,13 @@
 // routed to app, the windows and their pages: {t: 'ev', json} for the
 // daemon's events, {t: 'ipc', ...} for a page's IPC messages.
 //
-// Takes app, settleCall, windowGone, handleIpc and windows.  Returns
+// Takes app, settleCall, windowGone, handleIpc, windows and
+// displaysChanged.  Returns
 // {dispatch(msg)}.
 (function (require, ctx, internal) {
   'use strict';
 
-  const { app, settleCall, windowGone, handleIpc, windows } = internal;
+  const { app, settleCall, windowGone, handleIpc, windows, displaysChanged } = internal;
 
   function onDaemonEvent(msg) {
     if (!msg || typeof msg !== 'object') return;
@@ -21,6 +22,10 @@
     }
     if (msg.ev === 'wc-reply') {
       settleCall(msg);
+      return;
+    }
+    if (msg.ev === 'displays-changed') {
+      displaysChanged();
       return;
     }
     const win = windows.get(msg.id);
