@@ -127,6 +127,11 @@ static void test_clipboard_limits(void) {
         harness_run_app(h, "desktop-clipboard", (const char *const[]) { "limits", NULL });
 }
 
+/* appd's events that arrive while the app waits in a call are served. */
+static void test_events_while_waiting(void) {
+        harness_run_app(h, "desktop-clipboard", (const char *const[]) { "events", NULL });
+}
+
 /* --- an owner of the clipboard that never hands its text over */
 
 typedef struct {
@@ -376,6 +381,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/desktop/clipboard-xclip", test_clipboard_xclip);
         g_test_add_func("/desktop/clipboard-limits", test_clipboard_limits);
         g_test_add_func("/desktop/clipboard-crash", test_clipboard_crash);
+        g_test_add_func("/desktop/events-while-waiting", test_events_while_waiting);
         g_test_add_func("/desktop/screen", test_screen);
         g_test_add_func("/desktop/stopped-with-appd", test_stopped_with_appd);
         h = harness_start();

@@ -7,7 +7,8 @@
 //   limits   bad and oversized input; images; the round trip's cost
 //   crash    the first read is cut short by appd-desktop's end
 //   clear-only  clears the clipboard
-const { app, clipboard } = require('electron');
+//   events   appd's events that arrive while a call waits still come
+const { app, BrowserWindow, clipboard } = require('electron');
 const { thrown } = require('../lib/checks.js');
 const zlib = require('zlib');
 
@@ -133,7 +134,43 @@ function crash() {
   check('a new appd-desktop answers', clipboard.readText() === 'after the crash');
 }
 
-app.whenReady().then(() => {
+// A window's events arrive while the app is in one clipboard call after
+// another; they must still reach it, when nothing else comes on the link.
+function events() {
+  return new Promise((resolve) => {
+    const win = new BrowserWindow({ show: false });
+    let calls = 0;
+    let shown = false;
+    const timer = setTimeout(() => {
+      check(`ready-to-show while in clipboard calls (${calls} calls)`, false);
+      resolve();
+    }, 20000);
+    win.once('ready-to-show', () => {
+      shown = true;
+    });
+    const busy = () => {
+      if (shown) {
+        clearTimeout(timer);
+        check('calls were made', calls > 0);
+        resolve();
+        return;
+      }
+      clipboard.readText();
+      calls++;
+      setImmediate(busy);
+    };
+    win.loadURL('data:text/html,<p>hello</p>');
+    busy();
+  });
+}
+
+app.whenReady().then(async () => {
+  if (mode === 'events') {
+    await events();
+    if (failures.length) console.error('failed: ' + failures.join(', '));
+    app.exit(failures.length ? 1 : 0);
+    return;
+  }
   const run = { read, clear, limits, crash, 'clear-only': () => clipboard.clear() }[mode];
   if (!run) failures.push(`unknown mode ${mode}`);
   else {
