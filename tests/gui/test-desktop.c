@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include <glib/gstdio.h>
 #include <X11/Xatom.h>
 #include <X11/Xlib.h>
 #include <systemd/sd-bus.h>
@@ -242,6 +243,39 @@ static void test_clipboard_crash(void) {
         silent_owner_free(owner);
 }
 
+/* An app process that calls AppHost itself: bad arguments, and more reads
+ * than may wait while the clipboard's owner keeps them waiting. */
+static void test_hostile_app(void) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_dir_make_tmp("appd-desktop-XXXXXX", &error);
+        g_autofree char *dir_env = g_strdup_printf("APPD_TEST_LOG_DIR=%s", dir);
+        g_autofree char *app = harness_app("exit-code");
+        g_autofree char *path = NULL, *report = NULL;
+        const char *env[] = { "APPD_APP_PROCESS=" FAKE_APP_PROCESS_BIN, "APPD_SPARE_APP_PROCESSES=0",
+                              "APPD_TEST_APP_MODE=desktop", dir_env, NULL };
+        SilentOwner *owner;
+        Harness *fake;
+
+        g_assert_no_error(error);
+        harness_stop(h);
+        owner = silent_owner_new();
+        fake = harness_start_with(RENDERER_BIN, env);
+        g_assert_cmpint(harness_appctl(NULL, NULL, "open", "--wait", app, NULL), ==, 0);
+        harness_stop(fake);
+        silent_owner_free(owner);
+        h = harness_start();
+
+        path = g_build_filename(dir, "desktop.txt", NULL);
+        g_assert_true(g_file_get_contents(path, &report, NULL, &error));
+        g_assert_cmpstr(report, ==,
+                        "bogus org.freedesktop.DBus.Error.InvalidArgs\n"
+                        "format org.freedesktop.DBus.Error.InvalidArgs\n"
+                        "items org.freedesktop.DBus.Error.InvalidArgs\n"
+                        "answered 4 too-many 4\n");
+        g_unlink(path);
+        g_rmdir(dir);
+}
+
 static void test_screen(void) {
         g_autofree char *out = NULL;
         int status = 0;
@@ -382,6 +416,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/desktop/clipboard-limits", test_clipboard_limits);
         g_test_add_func("/desktop/clipboard-crash", test_clipboard_crash);
         g_test_add_func("/desktop/events-while-waiting", test_events_while_waiting);
+        g_test_add_func("/desktop/hostile-app", test_hostile_app);
         g_test_add_func("/desktop/screen", test_screen);
         g_test_add_func("/desktop/stopped-with-appd", test_stopped_with_appd);
         h = harness_start();
