@@ -244,40 +244,65 @@ static napi_value js_screen_cursor_cb(napi_env env, napi_callback_info info) {
         return result;
 }
 
-/* screenWatch(watch): whether the app hears {ev: 'displays-changed'}. */
-static napi_value js_screen_watch_cb(napi_env env, napi_callback_info info) {
+/* screenWatch(watch), themeWatch(watch): whether the app hears
+ * {ev: 'displays-changed'}, {ev: 'theme-changed'}; the function's data is
+ * the AppHost method's name. */
+static napi_value js_watch_cb(napi_env env, napi_callback_info info) {
         g_autoptr(sd_bus_message) m = NULL;
         napi_value argv[1];
+        size_t argc = 1;
+        const char *member = NULL;
         bool watch = false;
         int r;
 
-        if (js_args_get(env, info, 1, argv) < 0)
+        if (napi_get_cb_info(env, info, &argc, argv, NULL, (void **) &member) != napi_ok || argc < 1) {
+                napi_throw_type_error(env, NULL, "appd binding: missing arguments");
                 return NULL;
+        }
         napi_get_value_bool(env, argv[0], &watch);
-        r = host_call_new_method("ScreenWatch", &m);
+        r = host_call_new_method(member, &m);
         if (r >= 0)
                 r = sd_bus_message_append(m, "b", watch);
         call(env, m, r, NULL);
         return NULL;
 }
 
+/* themeGet(): whether the desktop prefers dark colours. */
+static napi_value js_theme_get_cb(napi_env env, napi_callback_info info) {
+        g_autoptr(sd_bus_message) m = NULL, reply = NULL;
+        napi_value result;
+        int dark = 0, r;
+
+        r = host_call_new_method("ThemeGet", &m);
+        if (call(env, m, r, &reply) < 0)
+                return NULL;
+        r = sd_bus_message_read(reply, "b", &dark);
+        if (r < 0)
+                return malformed(env, r);
+        napi_get_boolean(env, dark, &result);
+        return result;
+}
+
 void desktop_binding_init(napi_env env, napi_value object) {
         static const struct {
                 const char *name;
                 napi_callback cb;
+                const char *data;
         } functions[] = {
                 { "clipboardRead", js_clipboard_read_cb },
                 { "clipboardWrite", js_clipboard_write_cb },
                 { "clipboardFormats", js_clipboard_formats_cb },
                 { "screenDisplays", js_screen_displays_cb },
                 { "screenCursor", js_screen_cursor_cb },
-                { "screenWatch", js_screen_watch_cb },
+                { "screenWatch", js_watch_cb, "ScreenWatch" },
+                { "themeGet", js_theme_get_cb },
+                { "themeWatch", js_watch_cb, "ThemeWatch" },
         };
         napi_value value;
 
         for (size_t i = 0; i < G_N_ELEMENTS(functions); i++) {
                 napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].cb,
-                                     NULL, &value);
+                                     (void *) functions[i].data, &value);
                 napi_set_named_property(env, object, functions[i].name, value);
         }
 }

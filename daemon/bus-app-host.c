@@ -1,4 +1,4 @@
-/* org.appd.Appd1.AppHost's clipboard and screen methods on an app's link,
+/* org.appd.Appd1.AppHost's clipboard, screen and theme methods on an app's link,
  * vtable and handlers: each checks what the app asks, bounds the calls an
  * app has waiting, and forwards it to appd-desktop (desktop-process.c)
  * without waiting; the app's call is answered when appd-desktop answers.
@@ -26,8 +26,24 @@ typedef struct {
 /* Calls waiting per app link (sd_bus* → count); the link lives while a
  * call of it does, since the call holds it. */
 static GHashTable *waiting;
-/* Ids of the apps that hear of display changes. */
-static GHashTable *screen_watchers;
+/* What apps may watch: appd-desktop's signal, and the event an app that
+ * watches gets for it. */
+typedef enum {
+        WATCH_SCREEN,
+        WATCH_THEME,
+        _WATCH_MAX,
+} Watch;
+
+static const struct {
+        const char *signal;
+        const char *event;
+} watch_kinds[_WATCH_MAX] = {
+        [WATCH_SCREEN] = { "DisplaysChanged", "{\"ev\":\"displays-changed\"}" },
+        [WATCH_THEME] = { "ThemeChanged", "{\"ev\":\"theme-changed\"}" },
+};
+
+/* Ids of the apps that watch, per kind. */
+static GHashTable *watchers[_WATCH_MAX];
 
 static void desktop_request_done(DesktopRequest *q) {
         guint n = GPOINTER_TO_UINT(g_hash_table_lookup(waiting, q->link));
@@ -193,23 +209,35 @@ static int method_ScreenGetCursorPoint(sd_bus_message *m, void *userdata, sd_bus
         return forward(m, userdata, "GetCursorPoint", error);
 }
 
-static int method_ScreenWatch(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        App *a = userdata;
-        int watch, r;
+/* ScreenWatch, ThemeWatch: the app watches `kind` or stops. */
+static int watch(sd_bus_message *m, App *a, Watch kind, sd_bus_error *error) {
+        int on, r;
 
-        r = sd_bus_message_read(m, "b", &watch);
+        r = sd_bus_message_read(m, "b", &on);
         if (r < 0)
                 return r;
-        if (!watch) {
-                g_hash_table_remove(screen_watchers, a->id);
+        if (!on) {
+                g_hash_table_remove(watchers[kind], a->id);
                 return sd_bus_reply_method_return(m, NULL);
         }
         r = desktop_process_ensure(a->daemon->desktop);
         if (r < 0)
                 return sd_bus_error_setf(error, APPD_ERROR_DESKTOP_FAILED,
                                          "Cannot start appd-desktop: %s", g_strerror(-r));
-        g_hash_table_add(screen_watchers, g_strdup(a->id));
+        g_hash_table_add(watchers[kind], g_strdup(a->id));
         return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_ScreenWatch(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return watch(m, userdata, WATCH_SCREEN, error);
+}
+
+static int method_ThemeGet(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return forward(m, userdata, "GetTheme", error);
+}
+
+static int method_ThemeWatch(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return watch(m, userdata, WATCH_THEME, error);
 }
 
 static const sd_bus_vtable app_host_desktop_vtable[] = {
@@ -226,42 +254,54 @@ static const sd_bus_vtable app_host_desktop_vtable[] = {
                                 SD_BUS_RESULT("i", x, "i", y), method_ScreenGetCursorPoint, 0),
         SD_BUS_METHOD_WITH_ARGS("ScreenWatch", SD_BUS_ARGS("b", watch), SD_BUS_NO_RESULT,
                                 method_ScreenWatch, 0),
+        SD_BUS_METHOD_WITH_ARGS("ThemeGet", SD_BUS_NO_ARGS, SD_BUS_RESULT("b", dark),
+                                method_ThemeGet, 0),
+        SD_BUS_METHOD_WITH_ARGS("ThemeWatch", SD_BUS_ARGS("b", watch), SD_BUS_NO_RESULT,
+                                method_ThemeWatch, 0),
         SD_BUS_VTABLE_END,
 };
 
-/* appd-desktop's DisplaysChanged, to every app that watches. */
-static void displays_changed_cb(gpointer user_data) {
+/* appd-desktop's signal, as an event to every app that watches it. */
+static void desktop_signal_cb(const char *signal, gpointer user_data) {
         Daemon *d = user_data;
-        GHashTableIter it;
-        gpointer id;
 
-        g_hash_table_iter_init(&it, screen_watchers);
-        while (g_hash_table_iter_next(&it, &id, NULL)) {
-                App *a = app_find(d, id);
+        for (Watch kind = 0; kind < _WATCH_MAX; kind++) {
+                GHashTableIter it;
+                gpointer id;
 
-                if (!a || a->script_ended) {
-                        g_hash_table_iter_remove(&it);
+                if (g_strcmp0(signal, watch_kinds[kind].signal) != 0)
                         continue;
+                g_hash_table_iter_init(&it, watchers[kind]);
+                while (g_hash_table_iter_next(&it, &id, NULL)) {
+                        App *a = app_find(d, id);
+
+                        if (!a || a->script_ended) {
+                                g_hash_table_iter_remove(&it);
+                                continue;
+                        }
+                        app_post_event(a, watch_kinds[kind].event);
                 }
-                app_post_event(a, "{\"ev\":\"displays-changed\"}");
         }
 }
 
 void bus_app_host_init(Daemon *d, const char *desktop_program) {
         waiting = g_hash_table_new(g_direct_hash, g_direct_equal);
-        screen_watchers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        for (Watch kind = 0; kind < _WATCH_MAX; kind++)
+                watchers[kind] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         d->desktop = desktop_process_new(desktop_program);
-        desktop_process_set_displays_changed(d->desktop, displays_changed_cb, d);
+        desktop_process_set_signal_cb(d->desktop, desktop_signal_cb, d);
 }
 
 void bus_app_host_fini(Daemon *d) {
         g_clear_pointer(&d->desktop, desktop_process_free);
-        g_clear_pointer(&screen_watchers, g_hash_table_destroy);
+        for (Watch kind = 0; kind < _WATCH_MAX; kind++)
+                g_clear_pointer(&watchers[kind], g_hash_table_destroy);
         g_clear_pointer(&waiting, g_hash_table_destroy);
 }
 
 int bus_app_host_add(App *a) {
-        /* The app's own watch ends with it: its id may be reused. */
-        g_hash_table_remove(screen_watchers, a->id);
+        /* An app's watches end with it: its id may be reused. */
+        for (Watch kind = 0; kind < _WATCH_MAX; kind++)
+                g_hash_table_remove(watchers[kind], a->id);
         return app_process_add_vtable(a->process, app_host_desktop_vtable, a);
 }

@@ -33,8 +33,8 @@ struct DesktopProcess {
         GList *calls;            /* DesktopCall*, waiting for an answer */
         gint64 starts[DESKTOP_STARTS_MAX];
         guint next_start;
-        void (*displays_changed)(gpointer);
-        gpointer displays_changed_data;
+        void (*signal_cb)(const char *, gpointer);
+        gpointer signal_data;
 };
 
 static void desktop_call_finish(DesktopCall *call, sd_bus_message *reply,
@@ -110,8 +110,8 @@ static void desktop_process_exited_cb(Child *c, int status, gpointer user_data) 
 static int desktop_process_signal_cb(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         DesktopProcess *dp = userdata;
 
-        if (dp->displays_changed)
-                dp->displays_changed(dp->displays_changed_data);
+        if (dp->signal_cb)
+                dp->signal_cb(sd_bus_message_get_member(m), dp->signal_data);
         return 0;
 }
 
@@ -132,8 +132,7 @@ static int desktop_process_start(DesktopProcess *dp) {
         r = bus_link_connect(fd, "appd-desktop", &dp->link);
         if (r >= 0)
                 r = sd_bus_match_signal(dp->link, NULL, NULL, APPD_DESKTOP_PATH,
-                                        APPD_DESKTOP_IFACE, "DisplaysChanged",
-                                        desktop_process_signal_cb, dp);
+                                        APPD_DESKTOP_IFACE, NULL, desktop_process_signal_cb, dp);
         if (r < 0) {
                 g_warning("Cannot link to appd-desktop: %s", g_strerror(-r));
                 desktop_process_lost(dp, "could not be linked to");
@@ -214,10 +213,10 @@ DesktopProcess *desktop_process_new(const char *program) {
         return dp;
 }
 
-void desktop_process_set_displays_changed(DesktopProcess *dp, void (*cb)(gpointer),
-                                          gpointer user_data) {
-        dp->displays_changed = cb;
-        dp->displays_changed_data = user_data;
+void desktop_process_set_signal_cb(DesktopProcess *dp, void (*cb)(const char *, gpointer),
+                                   gpointer user_data) {
+        dp->signal_cb = cb;
+        dp->signal_data = user_data;
 }
 
 pid_t desktop_process_get_pid(DesktopProcess *dp) {

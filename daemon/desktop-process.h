@@ -20,9 +20,10 @@ typedef void (*DesktopReplyFunc)(sd_bus_message *reply, const sd_bus_error *erro
                                  gpointer user_data);
 
 DesktopProcess *desktop_process_new(const char *program);
-/* Called (on the main loop) when appd-desktop says the displays changed. */
-void desktop_process_set_displays_changed(DesktopProcess *dp, void (*cb)(gpointer),
-                                          gpointer user_data);
+/* Called (on the main loop) with the name of each of appd-desktop's
+ * signals (DisplaysChanged, ThemeChanged). */
+void desktop_process_set_signal_cb(DesktopProcess *dp, void (*cb)(const char *, gpointer),
+                                   gpointer user_data);
 /* Calls Desktop.`member` with the arguments of `args` (all of them, from
  * the first), starting appd-desktop when it does not run.  reply_cb runs
  * exactly once, later, unless this returns an error: -EAGAIN when

@@ -30,3 +30,7 @@ int method_ClipboardFormats(sd_bus_message *m, void *userdata, sd_bus_error *err
 void desktop_screen_init(Desktop *d);
 int method_GetDisplays(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_GetCursorPoint(sd_bus_message *m, void *userdata, sd_bus_error *error);
+
+/* theme.c: Desktop's GetTheme and the ThemeChanged signal. */
+void desktop_theme_init(Desktop *d);
+int method_GetTheme(sd_bus_message *m, void *userdata, sd_bus_error *error);

@@ -23,7 +23,10 @@ static const sd_bus_vtable desktop_vtable[] = {
                                 method_GetDisplays, 0),
         SD_BUS_METHOD_WITH_ARGS("GetCursorPoint", SD_BUS_NO_ARGS,
                                 SD_BUS_RESULT("i", x, "i", y), method_GetCursorPoint, 0),
+        SD_BUS_METHOD_WITH_ARGS("GetTheme", SD_BUS_NO_ARGS, SD_BUS_RESULT("b", dark),
+                                method_GetTheme, 0),
         SD_BUS_SIGNAL("DisplaysChanged", "", 0),
+        SD_BUS_SIGNAL("ThemeChanged", "", 0),
         SD_BUS_VTABLE_END,
 };
 
@@ -70,6 +73,7 @@ int main(int argc, char **argv) {
         d.display = gdk_display_get_default();
         desktop_clipboard_init(&d);
         desktop_screen_init(&d);
+        desktop_theme_init(&d);
         if (connect_link(&d) < 0)
                 return 1;
         g_main_loop_run(d.loop);

@@ -2,13 +2,14 @@
 // routed to app, the windows and their pages: {t: 'ev', json} for the
 // daemon's events, {t: 'ipc', ...} for a page's IPC messages.
 //
-// Takes app, settleCall, windowGone, handleIpc, windows and
-// displaysChanged.  Returns
+// Takes app, settleCall, windowGone, handleIpc, windows, displaysChanged
+// and themeChanged.  Returns
 // {dispatch(msg)}.
 (function (require, ctx, internal) {
   'use strict';
 
-  const { app, settleCall, windowGone, handleIpc, windows, displaysChanged } = internal;
+  const { app, settleCall, windowGone, handleIpc, windows, displaysChanged, themeChanged } =
+    internal;
 
   function onDaemonEvent(msg) {
     if (!msg || typeof msg !== 'object') return;
@@ -26,6 +27,10 @@
     }
     if (msg.ev === 'displays-changed') {
       displaysChanged();
+      return;
+    }
+    if (msg.ev === 'theme-changed') {
+      themeChanged();
       return;
     }
     const win = windows.get(msg.id);

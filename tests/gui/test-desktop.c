@@ -276,6 +276,46 @@ static void test_hostile_app(void) {
         g_rmdir(dir);
 }
 
+static gboolean file_exists(gpointer path) {
+        return g_file_test(path, G_FILE_TEST_EXISTS);
+}
+
+static void run_command(const char *command) {
+        g_autoptr(GError) error = NULL;
+        int status = 0;
+
+        g_assert_true(g_spawn_command_line_sync(command, NULL, NULL, &status, &error));
+        g_assert_no_error(error);
+        g_assert_true(g_spawn_check_wait_status(status, NULL));
+}
+
+/* nativeTheme follows the desktop's colour scheme as the Settings portal
+ * (xdg-desktop-portal-gtk, from GSettings) reports it. */
+static void test_theme(void) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *dir = g_dir_make_tmp("appd-theme-XXXXXX", &error);
+        g_autofree char *listening = g_build_filename(dir, "listening", NULL);
+        g_autofree char *app = harness_app("desktop-theme");
+        g_autoptr(GSubprocess) appctl = NULL;
+
+        g_assert_no_error(error);
+        appctl = g_subprocess_new(G_SUBPROCESS_FLAGS_NONE, &error, APPCTL_BIN, "open", "--wait",
+                                  app, "--", dir, NULL);
+        g_assert_no_error(error);
+        g_assert_true(harness_wait_for(file_exists, listening, 30000));
+        run_command("gsettings set org.gnome.desktop.interface color-scheme prefer-dark");
+        g_subprocess_wait(appctl, NULL, &error);
+        g_assert_no_error(error);
+        run_command("gsettings reset org.gnome.desktop.interface color-scheme");
+        if (!g_subprocess_get_if_exited(appctl) || g_subprocess_get_exit_status(appctl) != 0) {
+                g_autofree char *log = harness_log(h);
+                g_printerr("appd log:\n%s\n", log);
+                g_test_fail_printf("the theme app failed");
+        }
+        g_unlink(listening);
+        g_rmdir(dir);
+}
+
 static void test_screen(void) {
         g_autofree char *out = NULL;
         int status = 0;
@@ -418,6 +458,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/desktop/events-while-waiting", test_events_while_waiting);
         g_test_add_func("/desktop/hostile-app", test_hostile_app);
         g_test_add_func("/desktop/screen", test_screen);
+        g_test_add_func("/desktop/theme", test_theme);
         g_test_add_func("/desktop/stopped-with-appd", test_stopped_with_appd);
         h = harness_start();
         r = g_test_run();
