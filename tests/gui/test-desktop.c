@@ -128,6 +128,19 @@ static void test_clipboard_limits(void) {
         harness_run_app(h, "desktop-clipboard", (const char *const[]) { "limits", NULL });
 }
 
+/* An appd-desktop that cannot start: each call fails clearly, and after
+ * five starts in a row appd stops trying for a while. */
+static void test_desktop_cannot_start(void) {
+        const char *env[] = { "APPD_DESKTOP=/bin/false", NULL };
+        Harness *broken;
+
+        harness_stop(h);
+        broken = harness_start_with(RENDERER_BIN, env);
+        harness_run_app(broken, "desktop-clipboard", (const char *const[]) { "no-desktop", NULL });
+        harness_stop(broken);
+        h = harness_start();
+}
+
 /* appd's events that arrive while the app waits in a call are served. */
 static void test_events_while_waiting(void) {
         harness_run_app(h, "desktop-clipboard", (const char *const[]) { "events", NULL });
@@ -457,6 +470,7 @@ int main(int argc, char **argv) {
         g_test_add_func("/desktop/clipboard-crash", test_clipboard_crash);
         g_test_add_func("/desktop/events-while-waiting", test_events_while_waiting);
         g_test_add_func("/desktop/hostile-app", test_hostile_app);
+        g_test_add_func("/desktop/cannot-start", test_desktop_cannot_start);
         g_test_add_func("/desktop/screen", test_screen);
         g_test_add_func("/desktop/theme", test_theme);
         g_test_add_func("/desktop/stopped-with-appd", test_stopped_with_appd);

@@ -8,6 +8,7 @@
 //   crash    the first read is cut short by appd-desktop's end
 //   clear-only  clears the clipboard
 //   events   appd's events that arrive while a call waits still come
+//   no-desktop  appd-desktop cannot start (appd runs /bin/false instead)
 const { app, BrowserWindow, clipboard } = require('electron');
 const { thrown } = require('../lib/checks.js');
 const zlib = require('zlib');
@@ -134,6 +135,15 @@ function crash() {
   check('a new appd-desktop answers', clipboard.readText() === 'after the crash');
 }
 
+function noDesktop() {
+  const errors = Array.from({ length: 6 }, () => thrown(() => clipboard.readText()));
+  check(`every call fails clearly: ${errors.map((e) => e && e.message).join(' | ')}`,
+        errors.every((e) => e && e.code === 'org.appd.Appd1.Error.DesktopFailed' && /appd-desktop/.test(e.message)));
+  check('started five times, then given up on for a while',
+        errors.slice(0, 5).every((e) => e && !/keeps failing/.test(e.message)) &&
+        /keeps failing to start/.test(errors[5] && errors[5].message));
+}
+
 // A window's events arrive while the app is in one clipboard call after
 // another; they must still reach it, when nothing else comes on the link.
 function events() {
@@ -171,7 +181,7 @@ app.whenReady().then(async () => {
     app.exit(failures.length ? 1 : 0);
     return;
   }
-  const run = { read, clear, limits, crash, 'clear-only': () => clipboard.clear() }[mode];
+  const run = { read, clear, limits, crash, 'no-desktop': noDesktop, 'clear-only': () => clipboard.clear() }[mode];
   if (!run) failures.push(`unknown mode ${mode}`);
   else {
     try {
