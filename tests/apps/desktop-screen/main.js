@@ -1,7 +1,7 @@
 // Checks the screen module under the Xvfb of tests/run-in-session.sh
 // (1280x800, one screen, no window manager) and exits 0 when all holds, 1
 // otherwise.  Arguments: the pointer's x and y (tests/gui/test-desktop.c
-// put it there with xdotool).
+// put it there).
 const { app, screen } = require('electron');
 const { thrown } = require('../lib/checks.js');
 
