@@ -23,7 +23,7 @@ napi_value js_string(napi_env env, const char *s) {
         return v;
 }
 
-static char *js_value_dup_string(napi_env env, napi_value value) {
+char *js_value_dup_string(napi_env env, napi_value value) {
         size_t len;
         char *s;
 
@@ -37,7 +37,7 @@ static char *js_value_dup_string(napi_env env, napi_value value) {
         return s;
 }
 
-static int js_args_get(napi_env env, napi_callback_info info, size_t n, napi_value *argv) {
+int js_args_get(napi_env env, napi_callback_info info, size_t n, napi_value *argv) {
         size_t argc = n;
 
         if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < n) {
@@ -47,8 +47,10 @@ static int js_args_get(napi_env env, napi_callback_info info, size_t n, napi_val
         return 0;
 }
 
+/* The bytes of an ArrayBuffer or typed array, borrowed; false for any
+ * other value. */
 bool js_value_get_bytes(napi_env env, napi_value value, const void **ret_data,
-                               size_t *ret_size) {
+                        size_t *ret_size) {
         bool is_buffer = false, is_view = false;
         napi_typedarray_type type;
         napi_value buffer;
@@ -322,6 +324,9 @@ napi_value host_binding_init(napi_env env, napi_value exports) {
         for (size_t i = 0; i < G_N_ELEMENTS(sources); i++)
                 napi_set_named_property(env, exports, sources[i].name,
                                         js_string(env, sources[i].source));
+        napi_create_object(env, &value);
+        desktop_binding_init(env, value);
+        napi_set_named_property(env, exports, "desktop", value);
         napi_create_object(env, &value);
         for (size_t i = 0; i < G_N_ELEMENTS(versions); i++)
                 napi_set_named_property(env, value, versions[i][0], js_string(env, versions[i][1]));

@@ -135,6 +135,8 @@ function start(specText) {
     codec: makeCodec(),
     // nativeImage's codecs and scaling (app/native-image.c).
     image: binding.image,
+    // Calls that wait for appd: the clipboard and the screen (app/desktop-binding.c).
+    desktop: binding.desktop,
     // bytes: a Uint8Array of IPC payload to attach; the binding copies it.
     post(msg, bytes) {
       binding.send(JSON.stringify(msg), bytes);

@@ -37,6 +37,12 @@ void link_schedule(Link *l);
  * building it went), counting size against the app's queue bound. */
 int host_call_new(const char *member, sd_bus_message **ret);
 int host_call_send(sd_bus_message *m, const char *member, size_t size, int r);
+/* An AppHost call that answers, and the wait for its answer: the app's
+ * main thread blocks until appd answers (or the call times out), as
+ * Electron's synchronous APIs do; appd's calls that arrive meanwhile wait
+ * and are served after.  The messages sent before go first. */
+int host_call_new_method(const char *member, sd_bus_message **ret);
+int host_call_wait(sd_bus_message *m, sd_bus_error *error, sd_bus_message **ret_reply);
 /* An op for appd (AppHost.Message); payload: the attached bytes, or NULL. */
 int host_message_send(const char *json, const void *payload, size_t size);
 
@@ -65,9 +71,18 @@ void page_links_answer(int64_t req, bool ok, const void *data, size_t size, cons
  * when it goes through appd, -ENOBUFS when too much waits for the page. */
 int page_links_send(uint32_t window, const char *channel, const void *data, size_t size);
 
+/* --- desktop-binding.c: the binding's `desktop` object, AppHost's
+ * clipboard and screen calls */
+
+void desktop_binding_init(napi_env env, napi_value object);
+
 /* --- binding.c */
 
 napi_value js_string(napi_env env, const char *s);
+/* A copy of a JavaScript string, or NULL when it is none. */
+char *js_value_dup_string(napi_env env, napi_value value);
+/* The first n arguments, or a TypeError thrown and -EINVAL. */
+int js_args_get(napi_env env, napi_callback_info info, size_t n, napi_value *argv);
 /* The bytes of an ArrayBuffer or typed array, borrowed; false for any
  * other value. */
 bool js_value_get_bytes(napi_env env, napi_value value, const void **ret_data, size_t *ret_size);

@@ -78,6 +78,23 @@ int host_call_send(sd_bus_message *m, const char *member, size_t size, int r) {
         return r;
 }
 
+int host_call_new_method(const char *member, sd_bus_message **ret) {
+        return sd_bus_message_new_method_call(host.link.bus, ret, NULL, APPD_APP_HOST_PATH,
+                                              APPD_APP_HOST_IFACE, member);
+}
+
+int host_call_wait(sd_bus_message *m, sd_bus_error *error, sd_bus_message **ret_reply) {
+        int r;
+
+        if (!host.link.serving)
+                return sd_bus_error_set(error, SD_BUS_ERROR_DISCONNECTED, "Not linked to appd");
+        r = sd_bus_call(host.link.bus, m, APPD_DESKTOP_CALL_TIMEOUT_USEC, error, ret_reply);
+        /* What sd-bus read while waiting is in its queue, not the socket:
+         * the loop must look again. */
+        host_schedule();
+        return r;
+}
+
 /* An op for appd (AppHost.Message); payload: the attached bytes, or NULL. */
 int host_message_send(const char *json, const void *payload, size_t size) {
         static const char empty[1];

@@ -600,6 +600,14 @@ int app_process_menu_closed(AppProcess *p, guint window, guint menu) {
         return r;
 }
 
+int app_process_add_vtable(AppProcess *p, const sd_bus_vtable *vtable, void *userdata) {
+        if (!p->link)
+                return -ENOTCONN;
+        /* Tied to the link: it goes when the link does. */
+        return sd_bus_add_object_vtable(p->link, NULL, APPD_APP_HOST_PATH, APPD_APP_HOST_IFACE,
+                                        vtable, userdata);
+}
+
 int app_process_kill(AppProcess *p) {
         if (!p->child)
                 return -ESRCH;

@@ -82,6 +82,10 @@ int app_process_close_page_links(AppProcess *p, guint window);
 int app_process_menu_activated(AppProcess *p, guint window, guint menu, guint item,
                                gboolean accelerator);
 int app_process_menu_closed(AppProcess *p, guint window, guint menu);
+/* Adds `vtable` to the process's AppHost interface on its link, called
+ * with `userdata` (more AppHost methods, served elsewhere).  -ENOTCONN
+ * once the link is gone. */
+int app_process_add_vtable(AppProcess *p, const sd_bus_vtable *vtable, void *userdata);
 /* SIGKILL now; exited follows with "killed", 137, unless the app had
  * already reported its end. */
 int app_process_kill(AppProcess *p);

@@ -363,6 +363,10 @@ int app_open(Daemon *d, Package *pkg, const char *const *args, App **ret) {
         }
         g_hash_table_insert(d->apps, a->id, a);
         (void) bus_app_export(a);
+        r = bus_app_host_add(a);
+        if (r < 0)
+                APP_LOG(a, G_LOG_LEVEL_WARNING, "No clipboard or screen for %s: %s", a->id,
+                        g_strerror(-r));
         r = store_app_opened(d->store, a->id, pkg->name, pkg->version, pkg->dir,
                              g_get_real_time());
         if (r < 0)

@@ -29,6 +29,13 @@ int bus_property_text(sd_bus *bus, const char *path, const char *interface,
                       const char *property, sd_bus_message *reply, void *userdata,
                       sd_bus_error *error);
 
+/* bus-app-host.c: AppHost's clipboard and screen methods, served by
+ * appd-desktop (desktop-process.c).  init makes d->desktop, from
+ * desktop_program; bus_app_host_add() adds the methods to an app's link. */
+void bus_app_host_init(Daemon *d, const char *desktop_program);
+void bus_app_host_fini(Daemon *d);
+int bus_app_host_add(App *a);
+
 /* bus-window.c */
 int bus_window_export(Window *w);
 /* One PropertiesChanged for the WindowProperty bits in `properties`. */

@@ -7,6 +7,7 @@
 
 #include "app-process.h"
 #include "menus.h"
+#include "desktop-process.h"
 #include "package.h"
 #include "store.h"
 #include "supervisor.h"
@@ -23,6 +24,7 @@ typedef struct {
         GHashTable *windows;     /* id → Window* (owned) */
         char *renderer_path;
         char *app_process_path;  /* appd-app */
+        DesktopProcess *desktop; /* appd-desktop (bus-app-host.c) */
         guint next_window_id;
         char *data_dir;          /* $XDG_DATA_HOME/appd */
         char *cache_dir;         /* $XDG_CACHE_HOME/appd */

@@ -21,6 +21,9 @@
 #ifndef APPD_APP_PROGRAM
 #define APPD_APP_PROGRAM "/usr/libexec/appd/appd-app"
 #endif
+#ifndef APPD_DESKTOP_PROGRAM
+#define APPD_DESKTOP_PROGRAM "/usr/libexec/appd/appd-desktop"
+#endif
 
 /* How long stopping may wait for renderers to go before killing them. */
 #define STOP_GRACE_MS 3000
@@ -172,6 +175,11 @@ static int run(int argc, char **argv) {
         d.app_process_path = find_program("APPD_APP_PROCESS", "app", "appd-app",
                                           APPD_APP_PROGRAM);
         daemon_dirs_init(&d);
+        {
+                g_autofree char *desktop = find_program("APPD_DESKTOP", "desktop", "appd-desktop",
+                                                        APPD_DESKTOP_PROGRAM);
+                bus_app_host_init(&d, desktop);
+        }
 
         state_dir = g_build_filename(g_get_user_state_dir(), "appd", NULL);
         r = store_open(state_dir, &d.store);
@@ -218,6 +226,8 @@ static int run(int argc, char **argv) {
 
         g_hash_table_destroy(d.windows);
         g_hash_table_destroy(d.apps);
+        /* Stopped with appd; what apps put on the clipboard goes with it. */
+        bus_app_host_fini(&d);
         changes_flush(&d);
         d.manager_slot = sd_bus_slot_unref(d.manager_slot);
         sd_bus_flush_close_unref(d.bus);

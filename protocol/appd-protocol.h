@@ -30,6 +30,21 @@
 #define APPD_APP_QUEUE_MAX_BYTES (128u * 1024 * 1024)
 #define APPD_APP_QUEUE_MAX       262144u
 
+/* Private daemon <-> appd-desktop link (peer-to-peer over a socketpair):
+ * the session's clipboard and screen (org.appd.Appd1.Desktop.xml). */
+#define APPD_DESKTOP_PATH        "/org/appd/Desktop"
+#define APPD_DESKTOP_IFACE       "org.appd.Appd1.Desktop"
+/* Largest clipboard data, in bytes, either way; formats per write; the
+ * length of a format's name; an app's calls waiting for appd-desktop. */
+#define APPD_CLIPBOARD_MAX_BYTES (32u * 1024 * 1024)
+#define APPD_CLIPBOARD_MAX_ITEMS 16
+#define APPD_CLIPBOARD_MAX_FORMAT 255
+#define APPD_DESKTOP_MAX_WAITING 16
+/* How long appd waits for appd-desktop's answer, and an app for appd's,
+ * in microseconds (a clipboard owner may be slow to hand its data). */
+#define APPD_DESKTOP_TIMEOUT_USEC (20u * 1000 * 1000)
+#define APPD_DESKTOP_CALL_TIMEOUT_USEC (30u * 1000 * 1000)
+
 /* Errors returned by the Manager. */
 #define APPD_ERROR_NO_SUCH_APP     "org.appd.Appd1.Error.NoSuchApp"
 #define APPD_ERROR_BAD_PACKAGE     "org.appd.Appd1.Error.BadPackage"
@@ -40,6 +55,7 @@
 #define APPD_ERROR_FAILED          "org.appd.Appd1.Error.Failed"
 #define APPD_ERROR_HANDLER_FAILED  "org.appd.Appd1.Error.HandlerFailed"
 #define APPD_ERROR_TOO_MANY        "org.appd.Appd1.Error.TooMany"
+#define APPD_ERROR_DESKTOP_FAILED  "org.appd.Appd1.Error.DesktopFailed"
 
 /* Largest IPC payload (framed bytes) accepted in either direction by
  * default.  A bigger one is an error for its sender.  The daemon takes

@@ -15,6 +15,8 @@ libsqlite3-dev libjson-glib-dev libnode-dev libuv1-dev nodejs
 systemd dbus dbus-daemon xvfb xauth x11-utils xdotool imagemagick openbox
 bubblewrap xdg-dbus-proxy procps stress-ng
 gjs python3-gi gir1.2-gtk-4.0 gir1.2-webkit-6.0
+xclip x11-xserver-utils libx11-dev libxrandr-dev
+xdg-desktop-portal xdg-desktop-portal-gtk dconf-gsettings-backend gsettings-desktop-schemas libglib2.0-bin
 "
 
 missing=

@@ -2,12 +2,14 @@
 // routed to app, the windows and their pages: {t: 'ev', json} for the
 // daemon's events, {t: 'ipc', ...} for a page's IPC messages.
 //
-// Takes app, settleCall, windowGone, handleIpc, handleMenuEvent and windows.  Returns
+// Takes app, settleCall, windowGone, handleIpc, handleMenuEvent, windows,
+// displaysChanged and themeChanged.  Returns
 // {dispatch(msg)}.
 (function (require, ctx, internal) {
   'use strict';
 
-  const { app, settleCall, windowGone, handleIpc, handleMenuEvent, windows } = internal;
+  const { app, settleCall, windowGone, handleIpc, handleMenuEvent, windows, displaysChanged,
+          themeChanged } = internal;
 
   function onDaemonEvent(msg) {
     if (!msg || typeof msg !== 'object') return;
@@ -21,6 +23,14 @@
     }
     if (msg.ev === 'wc-reply') {
       settleCall(msg);
+      return;
+    }
+    if (msg.ev === 'displays-changed') {
+      displaysChanged();
+      return;
+    }
+    if (msg.ev === 'theme-changed') {
+      themeChanged();
       return;
     }
     const win = windows.get(msg.id);

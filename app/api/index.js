@@ -16,7 +16,7 @@
   // In this order: a file takes what the ones before it returned.
   const FILES = ['event', 'arguments', 'properties', 'colour', 'native-image', 'app', 'web-frame-main',
                  'ipc-main', 'web-contents', 'window-options', 'browser-window', 'menu-item', 'menu',
-                 'daemon-events'];
+                 'clipboard', 'screen', 'native-theme', 'daemon-events'];
 
   // The app's BrowserWindows by id, until each is destroyed.
   const internal = { windows: new Map() };
@@ -27,9 +27,10 @@
     }
   }
 
-  const { app, BrowserWindow, ipcMain, webContents, Menu, MenuItem, nativeImage,
-          setInternalChannel, dispatch, emitReady } = internal;
-  const exports = { app, BrowserWindow, ipcMain, webContents, Menu, MenuItem, nativeImage };
+  const { app, BrowserWindow, ipcMain, webContents, Menu, MenuItem, nativeImage, clipboard, screen,
+          nativeTheme, setInternalChannel, dispatch, emitReady } = internal;
+  const exports = { app, BrowserWindow, ipcMain, webContents, Menu, MenuItem, nativeImage, clipboard,
+                    screen, nativeTheme };
   // require('electron/common'): the modules Electron shares between its
   // processes, those of them that are here.
   const common = {};

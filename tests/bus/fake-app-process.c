@@ -6,7 +6,11 @@
  *   close       closes its link and lives on
  *   menus       makes menu calls appd must refuse, writes the error events
  *               appd posts back to $APPD_TEST_LOG_DIR/events.txt, one a
- *               line, reports exit 0, exits */
+ *               line, reports exit 0, exits
+ *   desktop     makes bad clipboard calls and more than may wait at once
+ *               (tests/gui/test-desktop.c holds the clipboard so that
+ *               reads wait), writes how appd answered to
+ *               $APPD_TEST_LOG_DIR/desktop.txt, reports exit 0, exits */
 #include <errno.h>
 #include <glib.h>
 #include <stdio.h>
@@ -16,9 +20,11 @@
 
 #include "appd-protocol.h"
 
+static int report_exit(sd_bus *bus);
+
 static int introspect(sd_bus *bus, const char *dir) {
         sd_bus_error error = SD_BUS_ERROR_NULL;
-        sd_bus_message *reply = NULL, *m = NULL;
+        sd_bus_message *reply = NULL;
         g_autofree char *path = g_strdup_printf("%s/app-host.xml", dir);
         const char *xml;
         int r;
@@ -29,6 +35,87 @@ static int introspect(sd_bus *bus, const char *dir) {
                 r = sd_bus_message_read(reply, "s", &xml);
         if (r < 0 || !g_file_set_contents(path, xml, -1, NULL))
                 return 1;
+        sd_bus_message_unref(reply);
+        sd_bus_error_free(&error);
+        return report_exit(bus);
+}
+
+/* The error name of AppHost.member(selection, format), or "ok". */
+static const char *read_error(sd_bus *bus, const char *selection, const char *format,
+                              char **buf) {
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        sd_bus_message *reply = NULL;
+        int r;
+
+        r = sd_bus_call_method(bus, NULL, APPD_APP_HOST_PATH, APPD_APP_HOST_IFACE, "ClipboardRead",
+                               &error, &reply, "ss", selection, format);
+        *buf = g_strdup(r >= 0 ? "ok" : error.name ? error.name : "?");
+        sd_bus_error_free(&error);
+        sd_bus_message_unref(reply);
+        return *buf;
+}
+
+static int too_many_cb(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        int *counts = userdata;
+
+        counts[0]++;
+        if (sd_bus_message_is_method_error(m, APPD_ERROR_TOO_MANY))
+                counts[1]++;
+        return 0;
+}
+
+static int desktop_calls(sd_bus *bus, const char *dir) {
+        g_autofree char *path = g_strdup_printf("%s/desktop.txt", dir);
+        g_autofree char *bogus = NULL, *format = NULL, *items = NULL;
+        g_autoptr(GString) out = g_string_new(NULL);
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        sd_bus_message *m = NULL, *reply = NULL;
+        int counts[2] = { 0, 0 }; /* answers, TooMany among them */
+        gint64 end;
+        int r;
+
+        g_string_append_printf(out, "bogus %s\n", read_error(bus, "bogus", "text/plain", &bogus));
+        g_string_append_printf(out, "format %s\n", read_error(bus, "clipboard", "x", &format));
+        r = sd_bus_message_new_method_call(bus, &m, NULL, APPD_APP_HOST_PATH, APPD_APP_HOST_IFACE,
+                                           "ClipboardWrite");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", "clipboard");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(say)");
+        for (int i = 0; r >= 0 && i <= APPD_CLIPBOARD_MAX_ITEMS; i++)
+                r = sd_bus_message_append(m, "(say)", "text/x-item", 1, "x");
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, 0, &error, &reply);
+        g_string_append_printf(out, "items %s\n", r >= 0 ? "ok" : error.name);
+        sd_bus_error_free(&error);
+        sd_bus_message_unref(reply);
+        sd_bus_message_unref(m);
+
+        /* More reads than may wait: the clipboard's owner does not answer,
+         * so the first ones wait and the rest are refused at once. */
+        for (int i = 0; i < APPD_DESKTOP_MAX_WAITING + 4; i++)
+                if (sd_bus_call_method_async(bus, NULL, NULL, APPD_APP_HOST_PATH, APPD_APP_HOST_IFACE,
+                                             "ClipboardRead", too_many_cb, counts, "ss",
+                                             "clipboard", "text/plain") < 0)
+                        return 1;
+        end = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+        while (counts[0] < 4 && g_get_monotonic_time() < end) {
+                r = sd_bus_process(bus, NULL);
+                if (r < 0)
+                        return 1;
+                if (r == 0)
+                        sd_bus_wait(bus, 100 * 1000);
+        }
+        g_string_append_printf(out, "answered %d too-many %d\n", counts[0], counts[1]);
+        return g_file_set_contents(path, out->str, -1, NULL) ? 0 : 1;
+}
+
+static int report_exit(sd_bus *bus) {
+        sd_bus_message *m = NULL;
+        int r;
+
         r = sd_bus_message_new_method_call(bus, &m, NULL, APPD_APP_HOST_PATH, APPD_APP_HOST_IFACE,
                                            "Exited");
         if (r >= 0)
@@ -40,8 +127,6 @@ static int introspect(sd_bus *bus, const char *dir) {
         if (r >= 0)
                 r = sd_bus_flush(bus);
         sd_bus_message_unref(m);
-        sd_bus_message_unref(reply);
-        sd_bus_error_free(&error);
         return r < 0;
 }
 
@@ -154,7 +239,12 @@ int main(int argc, char **argv) {
                 r = sd_bus_start(bus);
         if (r < 0 || !dir)
                 return 2;
-        r = g_str_equal(mode, "menus") ? menus(bus, dir) : introspect(bus, dir);
+        if (g_str_equal(mode, "menus"))
+                r = menus(bus, dir);
+        else if (g_str_equal(mode, "desktop"))
+                r = desktop_calls(bus, dir) || report_exit(bus);
+        else
+                r = introspect(bus, dir);
         sd_bus_flush_close_unref(bus);
         return r;
 }

@@ -45,6 +45,16 @@ async function rejection(promise) {
   throw new Error('the promise did not reject');
 }
 
+// The error fn() throws, or null.
+function thrown(fn) {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  return null;
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // For apps whose pages check themselves: gives report(name, problems).
@@ -63,4 +73,4 @@ function reports(names) {
   };
 }
 
-module.exports = { fail, deadline, check, same, waitFor, rejection, sleep, reports };
+module.exports = { fail, deadline, check, same, waitFor, rejection, thrown, sleep, reports };
