@@ -4,15 +4,14 @@
 // each call waits for appd's answer (ctx.desktop, app/desktop-binding.c).
 // `type` 'selection' is X11's PRIMARY selection; anything else is the
 // clipboard, as Electron takes it.  Images cross as PNG bytes: readImage
-// returns an object with nativeImage's toPNG(), toDataURL(), isEmpty() and
-// getSize(); writeImage takes such an object (anything with toPNG()) or
-// the PNG's bytes.
+// returns a NativeImage, writeImage takes one.
 //
-// Takes nothing.  Returns {clipboard}.
+// Takes nativeImage and NativeImage.  Returns {clipboard}.
 (function (require, ctx, internal) {
   'use strict';
 
   const desktop = ctx.desktop;
+  const { nativeImage, NativeImage } = internal;
 
   const which = (type) => (type === 'selection' ? 'selection' : 'clipboard');
 
@@ -38,34 +37,9 @@
     return value;
   }
 
-  // A PNG's size from its IHDR chunk; {0, 0} for anything else.
-  function pngSize(png) {
-    const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-    if (png.length < 24 || signature.some((b, i) => png[i] !== b) ||
-        png.toString('latin1', 12, 16) !== 'IHDR')
-      return { width: 0, height: 0 };
-    return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
-  }
-
-  // What readImage returns until appd has nativeImage: the PNG, with the
-  // NativeImage methods that need nothing more.
-  function clipboardImage(png) {
-    return {
-      toPNG: () => Buffer.from(png),
-      toDataURL: () => `data:image/png;base64,${png.toString('base64')}`,
-      isEmpty: () => png.length === 0,
-      getSize: () => pngSize(png),
-      getAspectRatio() {
-        const { width, height } = pngSize(png);
-        return height ? width / height : 1;
-      },
-    };
-  }
-
   function pngOf(image) {
-    if (image && typeof image.toPNG === 'function') return Buffer.from(image.toPNG());
-    if (image instanceof Uint8Array || image instanceof ArrayBuffer) return Buffer.from(image);
-    throw new TypeError('image must be a NativeImage (anything with toPNG()) or PNG bytes');
+    if (image instanceof NativeImage) return image.toPNG();
+    throw new TypeError('image must be a NativeImage');
   }
 
   const clipboard = {
@@ -81,7 +55,7 @@
     writeRTF(text, type) {
       write([['text/rtf', requireString(text, 'text')]], type);
     },
-    readImage: (type) => clipboardImage(readBuffer('image/png', type)),
+    readImage: (type) => nativeImage.createFromBuffer(readBuffer('image/png', type)),
     writeImage(image, type) {
       write([['image/png', pngOf(image)]], type);
     },

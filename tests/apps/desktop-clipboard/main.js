@@ -9,7 +9,7 @@
 //   clear-only  clears the clipboard
 //   events   appd's events that arrive while a call waits still come
 //   no-desktop  appd-desktop cannot start (appd runs /bin/false instead)
-const { app, BrowserWindow, clipboard } = require('electron');
+const { app, BrowserWindow, clipboard, nativeImage } = require('electron');
 const { thrown } = require('../lib/checks.js');
 const zlib = require('zlib');
 
@@ -92,19 +92,20 @@ function limits() {
   check('format with a space refused', spaced && spaced.code === 'org.freedesktop.DBus.Error.InvalidArgs');
   check('text type checked', thrown(() => clipboard.writeText(42)) instanceof TypeError);
   check('buffer type checked', thrown(() => clipboard.writeBuffer('a/b', 'not a buffer')) instanceof TypeError);
-  const notPng = thrown(() => clipboard.writeImage(Buffer.from('not a png')));
+  check('writeImage takes a NativeImage', thrown(() => clipboard.writeImage(png(1, 1))) instanceof TypeError);
+  const notPng = thrown(() => clipboard.writeBuffer('image/png', Buffer.from('not a png')));
   check(`not a PNG refused: ${notPng && notPng.message}`, notPng && notPng.code === 'org.freedesktop.DBus.Error.InvalidArgs');
 
   // Images, as PNG.
-  clipboard.writeImage(png(3, 2));
+  clipboard.writeImage(nativeImage.createFromBuffer(png(3, 2)));
   const image = clipboard.readImage();
   check(`image size ${JSON.stringify(image.getSize())}`, image.getSize().width === 3 && image.getSize().height === 2);
   check('image not empty', !image.isEmpty());
   check('image is a PNG', image.toPNG().subarray(1, 4).toString('latin1') === 'PNG');
   check('image data URL', image.toDataURL().startsWith('data:image/png;base64,'));
   check('image format', clipboard.has('image/png'));
-  clipboard.writeImage({ toPNG: () => png(1, 1) }, 'selection');
-  check('nativeImage-like written', clipboard.readImage('selection').getSize().width === 1);
+  clipboard.writeImage(nativeImage.createFromBuffer(png(1, 1)), 'selection');
+  check('image written to the selection', clipboard.readImage('selection').getSize().width === 1);
   clipboard.writeText('no image');
   check('no image: empty', clipboard.readImage().isEmpty() && clipboard.readImage().getSize().width === 0);
 
