@@ -15,6 +15,8 @@
 #include "host-private.h"
 #include "ipc-codec-js.h"
 #include "remote-js.h"
+#include "session-bus.h"
+#include "trash.h"
 
 napi_value js_string(napi_env env, const char *s) {
         napi_value v;
@@ -23,7 +25,7 @@ napi_value js_string(napi_env env, const char *s) {
         return v;
 }
 
-static char *js_value_dup_string(napi_env env, napi_value value) {
+char *js_value_dup_string(napi_env env, napi_value value) {
         size_t len;
         char *s;
 
@@ -293,6 +295,11 @@ napi_value host_binding_init(napi_env env, napi_value exports) {
                 { "exited", js_binding_exited_cb },
                 { "log", js_binding_log_cb },
                 { "title", js_binding_title_cb },
+                { "busCall", js_bus_call_cb },
+                { "busMatch", js_bus_match_cb },
+                { "busUnmatch", js_bus_unmatch_cb },
+                { "busUniqueName", js_bus_unique_name_cb },
+                { "trash", js_trash_cb },
         };
         static const struct {
                 const char *name;

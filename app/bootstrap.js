@@ -148,6 +148,15 @@ function start(specText) {
     sendToPage(windowId, channel, bytes) {
       return binding.pageSend(windowId, channel, bytes);
     },
+    // The app's own session bus connection (app/session-bus.c).
+    bus: {
+      call: binding.busCall,
+      match: binding.busMatch,
+      unmatch: binding.busUnmatch,
+      uniqueName: binding.busUniqueName,
+    },
+    // shell.trashItem's native half (app/trash.c).
+    trash: binding.trash,
   }, apiFactories);
   fixModule('electron', electron.exports, 'electron/main');
   fixModule('electron/common', electron.common);

@@ -68,3 +68,5 @@ int page_links_send(uint32_t window, const char *channel, const void *data, size
 /* --- binding.c */
 
 napi_value js_string(napi_env env, const char *s);
+/* A JS string's UTF-8 copy, or NULL when value is not a string. */
+char *js_value_dup_string(napi_env env, napi_value value);

@@ -15,6 +15,7 @@ libsqlite3-dev libjson-glib-dev libnode-dev libuv1-dev nodejs
 systemd dbus dbus-daemon xvfb xauth x11-utils xdotool imagemagick openbox
 bubblewrap xdg-dbus-proxy procps stress-ng
 gjs python3-gi gir1.2-gtk-4.0 gir1.2-webkit-6.0
+xdg-desktop-portal xdg-desktop-portal-gtk notification-daemon xdg-utils desktop-file-utils
 "
 
 missing=

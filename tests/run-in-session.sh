@@ -4,9 +4,16 @@
 # autolaunch a bus of its own, so there always is one here.
 # --wm also runs a window manager (openbox) there, for what only a window
 # manager does: maximize, minimize, fullscreen, focus, stacking.
-# Usage: run-in-session.sh [--x11 [--wm]] COMMAND [ARGS...]
+# --no-activation gives a session bus that starts no services on demand:
+# no desktop portal, no notification server, as on a bare session.
+# Usage: run-in-session.sh [--no-activation] [--x11 [--wm]] COMMAND [ARGS...]
 set -eu
 
+no_activation=
+if [ "${1:-}" = "--no-activation" ]; then
+    no_activation=yes
+    shift
+fi
 x11=
 wm=
 if [ "${1:-}" = "--x11" ]; then
@@ -80,7 +87,27 @@ else
     unset DISPLAY
 fi
 
+bus_config=
+if [ -n "$no_activation" ]; then
+    # The session bus's own configuration, without its service folders.
+    bus_config="--config-file=$tmp/session-bus.conf"
+    cat >"$tmp/session-bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=$tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+EOF
+fi
+
 set +e
-dbus-run-session -- "$@"
+dbus-run-session $bus_config -- "$@"
 rc=$?
 exit $rc

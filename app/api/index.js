@@ -15,7 +15,8 @@
 
   // In this order: a file takes what the ones before it returned.
   const FILES = ['event', 'arguments', 'properties', 'colour', 'app', 'web-frame-main',
-                 'ipc-main', 'web-contents', 'window-options', 'browser-window', 'daemon-events'];
+                 'ipc-main', 'web-contents', 'window-options', 'browser-window', 'daemon-events',
+                 'session-bus', 'shell'];
 
   // The app's BrowserWindows by id, until each is destroyed.
   const internal = { windows: new Map() };
@@ -29,6 +30,7 @@
   const { app, BrowserWindow, ipcMain, webContents, setInternalChannel, dispatch, emitReady } =
     internal;
   const exports = { app, BrowserWindow, ipcMain, webContents };
+  exports.shell = internal.shell;
   // require('electron/common'): the modules Electron shares between its
   // processes, those of them that are here.
   const common = {};
