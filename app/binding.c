@@ -296,6 +296,7 @@ napi_value host_binding_init(napi_env env, napi_value exports) {
                 { "log", js_binding_log_cb },
                 { "title", js_binding_title_cb },
                 { "busCall", js_bus_call_cb },
+                { "busCallSync", js_bus_call_sync_cb },
                 { "busMatch", js_bus_match_cb },
                 { "busUnmatch", js_bus_unmatch_cb },
                 { "busUniqueName", js_bus_unique_name_cb },

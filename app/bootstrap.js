@@ -151,6 +151,7 @@ function start(specText) {
     // The app's own session bus connection (app/session-bus.c).
     bus: {
       call: binding.busCall,
+      callSync: binding.busCallSync,
       match: binding.busMatch,
       unmatch: binding.busUnmatch,
       uniqueName: binding.busUniqueName,

@@ -348,18 +348,19 @@ static void js_throw_errno(napi_env env, const char *what, int r) {
         napi_throw_error(env, NULL, text);
 }
 
-napi_value js_bus_call_cb(napi_env env, napi_callback_info info) {
+/* The method call busCall() and busCallSync() describe in their first
+ * six arguments (argv holds all 7), with the values appended; NULL when
+ * it threw. */
+static sd_bus_message *session_call_new(napi_env env, napi_callback_info info, napi_value *argv) {
         g_autoptr(sd_bus_message) m = NULL;
         g_autofree char *dest = NULL, *path = NULL, *iface = NULL, *member = NULL, *sig = NULL;
-        napi_value argv[7];
-        size_t argc = G_N_ELEMENTS(argv);
-        SessionCall *c;
+        size_t argc = 7;
         sd_bus *bus;
         int r;
 
         if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 7 ||
             !session_bus_setup(env)) {
-                napi_throw_type_error(env, NULL, "appd binding: busCall needs 7 arguments");
+                napi_throw_type_error(env, NULL, "appd binding: a bus call needs 7 arguments");
                 return NULL;
         }
         dest = js_value_dup_string(env, argv[0]);
@@ -368,12 +369,7 @@ napi_value js_bus_call_cb(napi_env env, napi_callback_info info) {
         member = js_value_dup_string(env, argv[3]);
         sig = js_value_dup_string(env, argv[4]);
         if (!dest || !path || !iface || !member || !sig) {
-                napi_throw_type_error(env, NULL, "appd binding: busCall needs strings");
-                return NULL;
-        }
-        if (g_hash_table_size(sb.calls) >= SESSION_BUS_CALLS_MAX) {
-                napi_throw_error(env, "ENOBUFS",
-                                 "Too many calls wait on the session bus (" G_STRINGIFY(SESSION_BUS_CALLS_MAX) ")");
+                napi_throw_type_error(env, NULL, "appd binding: a bus call needs strings");
                 return NULL;
         }
         r = session_bus_get(&bus);
@@ -389,8 +385,25 @@ napi_value js_bus_call_cb(napi_env env, napi_callback_info info) {
         /* The values are checked against the signature as they go in. */
         if (session_bus_value_append_all(env, m, sig, argv[5]) < 0)
                 return NULL;    /* thrown */
+        return g_steal_pointer(&m);
+}
+
+napi_value js_bus_call_cb(napi_env env, napi_callback_info info) {
+        g_autoptr(sd_bus_message) m = NULL;
+        napi_value argv[7];
+        SessionCall *c;
+        int r;
+
+        if (sb.calls && g_hash_table_size(sb.calls) >= SESSION_BUS_CALLS_MAX) {
+                napi_throw_error(env, "ENOBUFS",
+                                 "Too many calls wait on the session bus (" G_STRINGIFY(SESSION_BUS_CALLS_MAX) ")");
+                return NULL;
+        }
+        m = session_call_new(env, info, argv);
+        if (!m)
+                return NULL;
         c = g_new0(SessionCall, 1);
-        r = sd_bus_call_async(bus, &c->slot, m, session_call_reply_cb, c, 0);
+        r = sd_bus_call_async(sd_bus_message_get_bus(m), &c->slot, m, session_call_reply_cb, c, 0);
         if (r < 0) {
                 g_free(c);
                 js_throw_errno(env, "Cannot send the call", r);
@@ -402,6 +415,43 @@ napi_value js_bus_call_cb(napi_env env, napi_callback_info info) {
         if (sb.conn)
                 link_schedule(&sb.conn->link);
         return NULL;
+}
+
+/* busCallSync(dest, path, iface, member, signature, args, timeout_ms) →
+ * values: blocks the app's JavaScript (never appd) until the reply, for
+ * Electron's synchronous functions.  What else arrives meanwhile waits in
+ * sd-bus's queue and is handed over after.  Throws the D-Bus error. */
+napi_value js_bus_call_sync_cb(napi_env env, napi_callback_info info) {
+        g_autoptr(sd_bus_message) m = NULL, reply = NULL;
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        napi_value argv[7], values = NULL;
+        uint32_t timeout_ms = 0;
+        int r;
+
+        m = session_call_new(env, info, argv);
+        if (!m)
+                return NULL;
+        napi_get_value_uint32(env, argv[6], &timeout_ms);
+        r = sd_bus_call(sd_bus_message_get_bus(m), m, (uint64_t) timeout_ms * 1000, &error, &reply);
+        /* What came meanwhile is processed on the loop's next turn. */
+        if (sb.conn)
+                link_schedule(&sb.conn->link);
+        if (r < 0) {
+                napi_value e;
+
+                napi_create_error(env, NULL, js_string(env, error.message ?: g_strerror(-r)), &e);
+                napi_set_named_property(env, e, "dbusName",
+                                        js_string(env, error.name ?: "org.freedesktop.DBus.Error.Failed"));
+                sd_bus_error_free(&error);
+                napi_throw(env, e);
+                return NULL;
+        }
+        r = session_bus_value_read_all(env, reply, &values);
+        if (r < 0) {
+                js_throw_errno(env, "Cannot read the reply", r);
+                return NULL;
+        }
+        return values;
 }
 
 napi_value js_bus_match_cb(napi_env env, napi_callback_info info) {

@@ -4,7 +4,7 @@
 const { app, shell } = require('electron');
 const fs = require('fs');
 const path = require('path');
-const { check, same, rejection, deadline, fail } = require('../lib/checks');
+const { check, same, rejection, throwsSync, deadline, fail } = require('../lib/checks');
 
 const [work] = process.argv.slice(2);
 deadline(60000);
@@ -20,16 +20,6 @@ function handled(name) {
       resolve(fs.readFileSync(file, 'utf8'));
     }, 20);
   });
-}
-
-function throwsSync(fn, message, what) {
-  try {
-    fn();
-  } catch (err) {
-    same(`${err.name}: ${err.message}`, message, what);
-    return;
-  }
-  throw new Error(`${what}: did not throw`);
 }
 
 async function badInput() {
