@@ -298,6 +298,7 @@ napi_value host_binding_init(napi_env env, napi_value exports) {
                 { "busCall", js_bus_call_cb },
                 { "busCallSync", js_bus_call_sync_cb },
                 { "busMatch", js_bus_match_cb },
+                { "busWait", js_bus_wait_cb },
                 { "busUnmatch", js_bus_unmatch_cb },
                 { "busUniqueName", js_bus_unique_name_cb },
                 { "trash", js_trash_cb },

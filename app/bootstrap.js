@@ -153,6 +153,7 @@ function start(specText) {
       call: binding.busCall,
       callSync: binding.busCallSync,
       match: binding.busMatch,
+      wait: binding.busWait,
       unmatch: binding.busUnmatch,
       uniqueName: binding.busUniqueName,
     },

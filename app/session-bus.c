@@ -454,6 +454,57 @@ napi_value js_bus_call_sync_cb(napi_env env, napi_callback_info info) {
         return values;
 }
 
+/* busWait(id) → values: blocks the app's JavaScript until the signal of
+ * watch `id` comes, and returns its values instead of calling the watch's
+ * callback with them; everything else that arrives meanwhile waits for the
+ * loop.  For the Sync variants of dialogs, as Electron's block the main
+ * process.  Throws when the watch ends (the connection is lost). */
+napi_value js_bus_wait_cb(napi_env env, napi_callback_info info) {
+        napi_value argv[1], values = NULL;
+        size_t argc = 1;
+        double id = 0;
+        uint64_t key;
+        int r = 0;
+
+        if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+            !session_bus_setup(env)) {
+                napi_throw_type_error(env, NULL, "appd binding: busWait(id)");
+                return NULL;
+        }
+        napi_get_value_double(env, argv[0], &id);
+        key = (uint64_t) id;
+        for (;;) {
+                for (GList *l = sb.events.head; l; l = l->next) {
+                        SessionEvent *e = l->data;
+
+                        if (e->kind != SESSION_EVENT_SIGNAL || e->match != key)
+                                continue;
+                        g_queue_delete_link(&sb.events, l);
+                        r = session_bus_value_read_all(env, e->message, &values);
+                        session_event_free(e);
+                        if (r < 0) {
+                                js_throw_errno(env, "Cannot read the signal", r);
+                                return NULL;
+                        }
+                        return values;
+                }
+                if (!sb.conn || !g_hash_table_lookup(sb.matches, &key)) {
+                        napi_throw_error(env, NULL, "The session bus connection was lost");
+                        return NULL;
+                }
+                r = sd_bus_process(sb.conn->link.bus, NULL);
+                if (r == 0)
+                        r = sd_bus_wait(sb.conn->link.bus, UINT64_MAX);
+                if (r < 0 && r != -EINTR) {
+                        session_conn_lost(&sb.conn->link, -r);
+                        napi_throw_error(env, NULL, "The session bus connection was lost");
+                        return NULL;
+                }
+                if (sb.conn)
+                        link_schedule(&sb.conn->link);
+        }
+}
+
 napi_value js_bus_match_cb(napi_env env, napi_callback_info info) {
         g_autofree char *sender = NULL, *path = NULL, *iface = NULL, *member = NULL;
         napi_value argv[6], result;

@@ -5,11 +5,12 @@
 #include <node_api.h>
 #include <systemd/sd-bus.h>
 
-/* The binding's busCall, busCallSync, busMatch, busUnmatch and
+/* The binding's busCall, busCallSync, busMatch, busWait, busUnmatch and
  * busUniqueName (session-bus.c says what each does). */
 napi_value js_bus_call_cb(napi_env env, napi_callback_info info);
 napi_value js_bus_call_sync_cb(napi_env env, napi_callback_info info);
 napi_value js_bus_match_cb(napi_env env, napi_callback_info info);
+napi_value js_bus_wait_cb(napi_env env, napi_callback_info info);
 napi_value js_bus_unmatch_cb(napi_env env, napi_callback_info info);
 napi_value js_bus_unique_name_cb(napi_env env, napi_callback_info info);
 

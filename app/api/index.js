@@ -16,7 +16,7 @@
   // In this order: a file takes what the ones before it returned.
   const FILES = ['event', 'arguments', 'properties', 'colour', 'app', 'web-frame-main',
                  'ipc-main', 'web-contents', 'window-options', 'browser-window', 'daemon-events',
-                 'session-bus', 'shell', 'notification'];
+                 'session-bus', 'shell', 'notification', 'dialog'];
 
   // The app's BrowserWindows by id, until each is destroyed.
   const internal = { windows: new Map() };
@@ -32,6 +32,7 @@
   const exports = { app, BrowserWindow, ipcMain, webContents };
   exports.shell = internal.shell;
   exports.Notification = internal.Notification;
+  exports.dialog = internal.dialog;
   // require('electron/common'): the modules Electron shares between its
   // processes, those of them that are here.
   const common = {};
