@@ -15,6 +15,8 @@
 #include "host-private.h"
 #include "ipc-codec-js.h"
 #include "remote-js.h"
+#include "session-bus.h"
+#include "trash.h"
 
 napi_value js_string(napi_env env, const char *s) {
         napi_value v;
@@ -298,6 +300,13 @@ napi_value host_binding_init(napi_env env, napi_value exports) {
                 { "setWindowMenu", js_binding_set_window_menu_cb },
                 { "popupMenu", js_binding_popup_menu_cb },
                 { "closePopup", js_binding_close_popup_cb },
+                { "busCall", js_bus_call_cb },
+                { "busCallSync", js_bus_call_sync_cb },
+                { "busMatch", js_bus_match_cb },
+                { "busWait", js_bus_wait_cb },
+                { "busUnmatch", js_bus_unmatch_cb },
+                { "busUniqueName", js_bus_unique_name_cb },
+                { "trash", js_trash_cb },
         };
         static const struct {
                 const char *name;

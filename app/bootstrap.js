@@ -160,6 +160,17 @@ function start(specText) {
       popup: binding.popupMenu,
       closePopup: binding.closePopup,
     },
+    // The app's own session bus connection (app/session-bus.c).
+    bus: {
+      call: binding.busCall,
+      callSync: binding.busCallSync,
+      match: binding.busMatch,
+      wait: binding.busWait,
+      unmatch: binding.busUnmatch,
+      uniqueName: binding.busUniqueName,
+    },
+    // shell.trashItem's native half (app/trash.c).
+    trash: binding.trash,
   }, apiFactories);
   fixModule('electron', electron.exports, 'electron/main');
   fixModule('electron/common', electron.common);

@@ -94,11 +94,17 @@ static void window_tell_children(Window *w) {
 }
 
 void window_renderer_ready(Window *w, guint64 xid) {
+        gboolean moved = w->xid != xid;
+        JsonBuilder *b;
+
         w->xid = xid;
         window_tell_children(w);
-        if (!w->ready) {
+        /* Again for a new renderer's window: the app parents dialogs to it. */
+        if (!w->ready || moved) {
                 w->ready = TRUE;
-                window_post(w, event_begin("window-ready", w->app_window_id));
+                b = event_begin("window-ready", w->app_window_id);
+                event_add_int(b, "xid", (gint64) xid);
+                window_post(w, b);
         }
 }
 

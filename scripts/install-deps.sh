@@ -17,6 +17,7 @@ bubblewrap xdg-dbus-proxy procps stress-ng
 gjs python3-gi gir1.2-gtk-4.0 gir1.2-webkit-6.0
 xclip x11-xserver-utils libx11-dev libxrandr-dev
 xdg-desktop-portal xdg-desktop-portal-gtk dconf-gsettings-backend gsettings-desktop-schemas libglib2.0-bin
+notification-daemon xdg-utils desktop-file-utils
 "
 
 missing=

@@ -4,9 +4,24 @@
 # autolaunch a bus of its own, so there always is one here.
 # --wm also runs a window manager (openbox) there, for what only a window
 # manager does: maximize, minimize, fullscreen, focus, stacking.
-# Usage: run-in-session.sh [--x11 [--wm]] COMMAND [ARGS...]
+# --no-activation gives a session bus that starts no services on demand:
+# no desktop portal, no notification server, as on a bare session.
+# Usage: run-in-session.sh [--no-activation] [--notifications] [--x11 [--wm]]
+#                          COMMAND [ARGS...]
 set -eu
 
+no_activation=
+if [ "${1:-}" = "--no-activation" ]; then
+    no_activation=yes
+    shift
+fi
+# --notifications starts Debian's notification-daemon on the session bus
+# (it is not D-Bus activatable) and waits for it to own its name.
+notifications=
+if [ "${1:-}" = "--notifications" ]; then
+    notifications=yes
+    shift
+fi
 x11=
 wm=
 if [ "${1:-}" = "--x11" ]; then
@@ -80,7 +95,56 @@ else
     unset DISPLAY
 fi
 
+bus_config=
+if [ -n "$no_activation" ]; then
+    # The session bus's own configuration, without its service folders.
+    bus_config="--config-file=$tmp/session-bus.conf"
+    cat >"$tmp/session-bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=$tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+EOF
+fi
+
 set +e
-dbus-run-session -- "$@"
+if [ -n "$notifications" ]; then
+    # Inside the session: the server first, the command once it answers.
+    # shellcheck disable=SC2016
+    dbus-run-session $bus_config -- sh -c '
+        tmp=$1
+        shift
+        /usr/lib/notification-daemon/notification-daemon >"$tmp/notifications.log" 2>&1 &
+        server=$!
+        i=0
+        until gdbus call --session --dest org.freedesktop.DBus \
+                --object-path /org/freedesktop/DBus \
+                --method org.freedesktop.DBus.NameHasOwner org.freedesktop.Notifications \
+                2>/dev/null | grep -q true; do
+            i=$((i + 1))
+            if [ $i -gt 100 ]; then
+                echo "run-in-session: notification-daemon did not start" >&2
+                cat "$tmp/notifications.log" >&2
+                kill $server 2>/dev/null
+                exit 1
+            fi
+            sleep 0.1
+        done
+        "$@"
+        rc=$?
+        kill $server 2>/dev/null
+        wait $server 2>/dev/null
+        exit $rc' sh "$tmp" "$@"
+else
+    dbus-run-session $bus_config -- "$@"
+fi
 rc=$?
 exit $rc

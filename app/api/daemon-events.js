@@ -39,6 +39,7 @@
     switch (msg.ev) {
       case 'window-ready':
         wc._rendererGone = false;
+        win._xid = Number(msg.xid) || 0;
         break;
       case 'load':
         wc._onLoad(msg);

@@ -16,7 +16,8 @@
   // In this order: a file takes what the ones before it returned.
   const FILES = ['event', 'arguments', 'properties', 'colour', 'native-image', 'app', 'web-frame-main',
                  'ipc-main', 'web-contents', 'window-options', 'browser-window', 'menu-item', 'menu',
-                 'clipboard', 'screen', 'native-theme', 'daemon-events'];
+                 'clipboard', 'screen', 'native-theme', 'daemon-events', 'session-bus', 'shell',
+                 'notification', 'dialog'];
 
   // The app's BrowserWindows by id, until each is destroyed.
   const internal = { windows: new Map() };
@@ -28,9 +29,10 @@
   }
 
   const { app, BrowserWindow, ipcMain, webContents, Menu, MenuItem, nativeImage, clipboard, screen,
-          nativeTheme, setInternalChannel, dispatch, emitReady } = internal;
+          nativeTheme, shell, Notification, dialog, setInternalChannel, dispatch, emitReady } =
+    internal;
   const exports = { app, BrowserWindow, ipcMain, webContents, Menu, MenuItem, nativeImage, clipboard,
-                    screen, nativeTheme };
+                    screen, nativeTheme, shell, Notification, dialog };
   // require('electron/common'): the modules Electron shares between its
   // processes, those of them that are here.
   const common = {};

@@ -36,6 +36,17 @@ function waitFor(emitter, name, ms = 10000) {
   });
 }
 
+// Checks that fn throws, with "Name: message" as given.
+function throwsSync(fn, message, what) {
+  try {
+    fn();
+  } catch (err) {
+    same(`${err.name}: ${err.message}`, message, what);
+    return;
+  }
+  throw new Error(`${what}: did not throw`);
+}
+
 async function rejection(promise) {
   try {
     await promise;
@@ -73,4 +84,5 @@ function reports(names) {
   };
 }
 
-module.exports = { fail, deadline, check, same, waitFor, rejection, thrown, sleep, reports };
+module.exports = { fail, deadline, check, same, waitFor, throwsSync, rejection, thrown, sleep,
+                   reports };
